@@ -1,0 +1,28 @@
+// What GET /api/connections returns and what snapshots and batches carry: one row per connection,
+// with counters that are exact whatever the live stream had to leave out.
+import { z } from 'zod';
+import { CloseReasonSchema, ConnectionOriginSchema } from './events.ts';
+
+export const ConnectionSchema = z.object({
+  id: z.number().int().positive(),
+  origin: ConnectionOriginSchema,
+  remoteAddress: z.string(),
+  remotePort: z.number().int(),
+  localAddress: z.string(),
+  localPort: z.number().int(),
+  state: z.enum(['open', 'closed']),
+  openedAt: z.number(),
+  closedAt: z.number().nullable(),
+  closeReason: CloseReasonSchema.nullable(),
+  closeCode: z.string().nullable(),
+  /** Reads by the echo server and the bytes they returned. */
+  reads: z.number().int().nonnegative(),
+  bytesRead: z.number().int().nonnegative(),
+  /** Bytes the echo server wrote back. */
+  replies: z.number().int().nonnegative(),
+  bytesReplied: z.number().int().nonnegative(),
+  /** Writes by the built-in client (0 for outside clients, whose writes tcpscope cannot see). */
+  writes: z.number().int().nonnegative(),
+  bytesWritten: z.number().int().nonnegative(),
+});
+export type Connection = z.infer<typeof ConnectionSchema>;

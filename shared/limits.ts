@@ -1,0 +1,45 @@
+// Every number that bounds what crosses the wire, in one place. Both the server and the page
+// import these, so a limit cannot mean one thing on one side and another on the other.
+
+export const DEFAULT_HTTP_PORT = 3000;
+export const DEFAULT_TCP_PORT = 5055;
+export const DEFAULT_HOST = '127.0.0.1';
+
+/** The echo server's read buffer: one kernel read returns at most this many bytes. */
+export const BUFFER_SIZE_MIN = 1;
+export const BUFFER_SIZE_MAX = 65536;
+export const BUFFER_SIZE_DEFAULT = 1024;
+/** One-click presets in the UI: the tutorial's two buffers. */
+export const BUFFER_SIZE_PRESETS = [7, 1024] as const;
+
+/** A stored event keeps at most this many of its chunk's bytes (as hex); longer chunks are `truncated`. */
+export const EVENT_HEX_MAX_BYTES = 4096;
+/** A live WebSocket batch carries at most this many bytes of each chunk; the page fetches the rest on demand. */
+export const LIVE_HEX_PREVIEW_BYTES = 256;
+
+export const BURST_COUNT_MIN = 1;
+export const BURST_COUNT_MAX = 1000;
+export const BURST_COUNT_DEFAULT = 3;
+export const BURST_PAYLOAD_MAX_BYTES = 65536;
+/** `{n}` is replaced by the 1-based index of the write: Hello1\n, Hello2\n, … as in the tutorial. */
+export const BURST_PAYLOAD_DEFAULT = 'Hello{n}\n';
+export const BURST_INTERVAL_MS_MIN = 0;
+export const BURST_INTERVAL_MS_MAX = 10000;
+export const BURST_INTERVAL_MS_DEFAULT = 0;
+
+/** The server-side event store is a ring of this many events; older ones fall off. */
+export const EVENT_STORE_CAPACITY = 20000;
+export const EVENTS_QUERY_LIMIT_MIN = 1;
+export const EVENTS_QUERY_LIMIT_MAX = 10000;
+export const EVENTS_QUERY_LIMIT_DEFAULT = 1000;
+/** How many recent events a WebSocket snapshot carries. */
+export const SNAPSHOT_EVENTS = 2000;
+/** Closed connections kept for GET /api/connections. */
+export const CLOSED_CONNECTIONS_KEPT = 100;
+
+/** Live batches go out this often: fast enough to feel live, slow enough to batch. */
+export const LIVE_BATCH_INTERVAL_MS = 25;
+/** At most this many events per batch travel in detail; the rest are counted, and totals stay exact. */
+export const LIVE_BATCH_MAX_EVENTS = 200;
+/** A subscriber whose socket holds more than this many unsent bytes is behind: it skips to a fresh snapshot. */
+export const LIVE_SUBSCRIBER_MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
