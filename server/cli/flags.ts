@@ -1,0 +1,84 @@
+// Command-line flags: parsed with node:util's parseArgs, checked with the same schemas as the API,
+// so `--buffer-size 0` is refused with the same words as PATCH /api/config {bufferSize: 0}.
+import { isIP } from 'node:net';
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { BufferSizeSchema, type ReplyMode, ReplyModeSchema } from '../../shared/config.ts';
+import { DEFAULT_HOST, DEFAULT_HTTP_PORT, DEFAULT_TCP_PORT } from '../../shared/limits.ts';
+
+export interface Flags {
+  httpPort: number;
+  tcpPort: number;
+  host: string;
+  tcpHost: string;
+  bufferSize: number;
+  replyMode: ReplyMode;
+  help: boolean;
+}
+
+export class FlagError extends Error {}
+
+export const USAGE = `Usage: npm start -- [flags]
+
+  --http-port P     dashboard and API port (default ${DEFAULT_HTTP_PORT}; 0 picks a free one)
+  --tcp-port T      TCP echo server port (default ${DEFAULT_TCP_PORT}; 0 picks a free one)
+  --host H          address the dashboard, API and (unless --tcp-host) echo server listen on (default ${DEFAULT_HOST})
+  --tcp-host H      address the echo server listens on (default: --host; ${DEFAULT_HOST} also listens on ::1)
+  --buffer-size N   the echo server's read buffer, 1..65536 bytes (default 1024)
+  --reply MODE      ack (write "Received: N"), echo, or none (default ack)
+  --help            this text
+`;
+
+const portSchema = z
+  .string()
+  .regex(/^\d{1,5}$/, { error: 'must be a port number from 0 to 65535' })
+  .transform(Number)
+  .pipe(z.number().max(65535, { error: 'must be a port number from 0 to 65535' }));
+const hostSchema = z.string().refine((h) => isIP(h) !== 0 || h === 'localhost', {
+  error: 'must be an IP address (127.0.0.1, ::1, 0.0.0.0) or localhost',
+});
+const bufferSchema = z
+  .string()
+  .regex(/^\d{1,6}$/, { error: 'must be an integer from 1 to 65536' })
+  .transform(Number)
+  .pipe(BufferSizeSchema);
+
+function check<T>(flag: string, schema: z.ZodType<T>, raw: string | undefined, fallback: T): T {
+  if (raw === undefined) return fallback;
+  const result = schema.safeParse(raw);
+  if (result.success) return result.data;
+  throw new FlagError(`--${flag} ${JSON.stringify(raw)}: ${result.error.issues[0]?.message ?? 'is not valid'}`);
+}
+
+export function parseFlags(argv: string[]): Flags {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        'http-port': { type: 'string' },
+        'tcp-port': { type: 'string' },
+        host: { type: 'string' },
+        'tcp-host': { type: 'string' },
+        'buffer-size': { type: 'string' },
+        reply: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (err) {
+    throw new FlagError((err as Error).message);
+  }
+  const str = (k: string) => values[k] as string | undefined;
+  const host = check('host', hostSchema, str('host'), DEFAULT_HOST);
+  return {
+    httpPort: check('http-port', portSchema, str('http-port'), DEFAULT_HTTP_PORT),
+    tcpPort: check('tcp-port', portSchema, str('tcp-port'), DEFAULT_TCP_PORT),
+    host,
+    tcpHost: check('tcp-host', hostSchema, str('tcp-host'), host),
+    bufferSize: check('buffer-size', bufferSchema, str('buffer-size'), 1024),
+    replyMode: check('reply', ReplyModeSchema, str('reply'), 'ack'),
+    help: values.help === true,
+  };
+}

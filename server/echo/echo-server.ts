@@ -1,0 +1,193 @@
+// The echo server: accepts connections, reads each with the live read buffer, records every read and
+// replies per the reply mode. The per-read path is `onRead` below: one copy for the event, one reply.
+import net from 'node:net';
+import type { Config } from '../../shared/config.ts';
+import type { BuiltinClaims } from '../client/builtin-claims.ts';
+import type { ConfigStore } from '../config/config-store.ts';
+import { nowMs } from '../events/clock.ts';
+import type { Recorder } from '../events/recorder.ts';
+import { closeReasonOf } from './close-reason.ts';
+import { type ConnectionRegistry, normalizeAddress } from './connection-registry.ts';
+import { ConnectionState } from './connection-state.ts';
+import { readIntoUserBuffer, swapUserBuffer } from './socket-internals.ts';
+
+/** A peer that does not read our replies may hold at most this much in our send buffer; then we stop reading it. */
+const MAX_PENDING_REPLY_BYTES = 1024 * 1024;
+
+/**
+ * What happens to the bytes of one read once it is recorded. The default replies per read; framing
+ * replaces it with one that replies per message. `bytes` is valid only during the call.
+ */
+export interface ReadHandler {
+  onRead(conn: ConnectionState, bytes: Buffer, length: number, readSeq: number): void;
+}
+
+export interface EchoServerDeps {
+  registry: ConnectionRegistry;
+  recorder: Recorder;
+  config: ConfigStore;
+  claims: BuiltinClaims;
+  /** At most this many open connections; more are accepted, closed at once and logged with reason `limit`. */
+  maxConnections?: number;
+}
+
+export class EchoServer {
+  private readonly servers: net.Server[] = [];
+  private readBuf: Buffer;
+  private readHandler: ReadHandler;
+  boundPort = 0;
+
+  constructor(private readonly deps: EchoServerDeps) {
+    this.readBuf = Buffer.allocUnsafe(deps.config.get().bufferSize);
+    this.readHandler = { onRead: (conn, bytes, length) => this.reply(conn, bytes, length) };
+    deps.config.onChange((next, prev) => this.onConfig(next, prev));
+  }
+
+  setReadHandler(handler: ReadHandler): void {
+    this.readHandler = handler;
+  }
+
+  /** Listens on every host (the first decides the port when `port` is 0). Rejects naming the port if it is taken. */
+  async listen(hosts: string[], port: number): Promise<number> {
+    for (const [i, host] of hosts.entries()) {
+      const server = net.createServer({ pauseOnConnect: true, noDelay: true }, (s) => this.accept(s));
+      const wanted = i === 0 ? port : this.boundPort;
+      try {
+        await new Promise<void>((resolve, reject) => {
+          server.once('error', reject);
+          server.listen({ host, port: wanted, exclusive: true }, () => {
+            server.off('error', reject);
+            resolve();
+          });
+        });
+      } catch (err) {
+        const e = err as NodeJS.ErrnoException;
+        // A second loopback (::1) that this machine lacks is not an error: the first one is enough.
+        if (i > 0 && (e.code === 'EADDRNOTAVAIL' || e.code === 'EAFNOSUPPORT')) continue;
+        await this.close();
+        if (e.code === 'EADDRINUSE') throw new Error(`TCP port ${wanted} on ${host} is already in use`);
+        throw new Error(`cannot listen on TCP ${host}:${wanted}: ${e.message}`);
+      }
+      server.on('error', (err) => process.emitWarning(`echo server: ${err.message}`));
+      this.servers.push(server);
+      if (i === 0) this.boundPort = (server.address() as net.AddressInfo).port;
+    }
+    return this.boundPort;
+  }
+
+  /** Stops accepting and closes every connection with reason `server`. */
+  async close(): Promise<void> {
+    const closing = this.servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve())));
+    this.servers.length = 0;
+    for (const conn of this.deps.registry.openConnections()) this.closeConnection(conn, 'server');
+    await Promise.all(closing);
+  }
+
+  /** Closes one connection, recording `reason` (server, limit, protocol) as the cause. */
+  closeConnection(conn: ConnectionState, reason: 'server' | 'limit' | 'protocol', code: string | null = null): void {
+    conn.pendingReason ??= { reason, code };
+    conn.socket.destroy();
+  }
+
+  private accept(socket: net.Socket): void {
+    const { registry, recorder, claims } = this.deps;
+    const remoteAddress = normalizeAddress(socket.remoteAddress ?? '');
+    const remotePort = socket.remotePort ?? 0;
+    const resolveBuiltin = claims.take(remoteAddress, remotePort);
+    const conn = new ConnectionState(
+      registry.allocateId(),
+      socket,
+      resolveBuiltin ? 'builtin' : 'external',
+      remoteAddress,
+      remotePort,
+      normalizeAddress(socket.localAddress ?? ''),
+      socket.localPort ?? 0,
+      nowMs(),
+    );
+    registry.add(conn);
+    recorder.record(
+      {
+        kind: 'open',
+        t: conn.openedAt,
+        connId: conn.id,
+        remoteAddress,
+        remotePort,
+        localAddress: conn.localAddress,
+        localPort: conn.localPort,
+        origin: conn.origin,
+      },
+      conn,
+    );
+    socket.on('error', (err) => {
+      conn.pendingReason ??= closeReasonOf(err);
+    });
+    socket.on('end', () => {
+      conn.pendingReason ??= { reason: 'end', code: null };
+    });
+    socket.on('close', () => this.finish(conn));
+    resolveBuiltin?.(conn);
+
+    const max = this.deps.maxConnections;
+    if (max !== undefined && registry.openCount > max) {
+      this.closeConnection(conn, 'limit');
+      return;
+    }
+    readIntoUserBuffer(socket, this.readBuf, (nread, buf) => this.onRead(conn, buf, nread));
+    socket.on('drain', () => this.maybeResume(conn));
+    if (!this.deps.config.get().paused) socket.resume();
+  }
+
+  // The hot path: runs once per kernel read, synchronously, before the buffer is reused.
+  private onRead(conn: ConnectionState, buf: Buffer, nread: number): void {
+    const offset = conn.bytesRead;
+    conn.reads++;
+    conn.bytesRead += nread;
+    const e = this.deps.recorder.chunk('read', conn, offset, buf, nread);
+    this.readHandler.onRead(conn, buf, nread, e.seq);
+  }
+
+  /** Replies to one unit (a read, or a framed message) per the reply mode. */
+  reply(conn: ConnectionState, bytes: Uint8Array, length: number): void {
+    const mode = this.deps.config.get().replyMode;
+    if (mode === 'none' || conn.socket.destroyed) return;
+    // `bytes` may be the shared read buffer: copy what outlives this call.
+    const out = mode === 'ack' ? Buffer.from(`Received: ${length}`, 'latin1') : Buffer.from(bytes.subarray(0, length));
+    const offset = conn.bytesReplied;
+    conn.replies++;
+    conn.bytesReplied += out.length;
+    this.deps.recorder.chunk('reply', conn, offset, out, out.length);
+    conn.socket.write(out);
+    if (conn.socket.writableLength > MAX_PENDING_REPLY_BYTES) conn.socket.pause();
+  }
+
+  private maybeResume(conn: ConnectionState): void {
+    if (!this.deps.config.get().paused && !conn.socket.destroyed) conn.socket.resume();
+  }
+
+  private onConfig(next: Config, prev: Config): void {
+    if (next.bufferSize !== prev.bufferSize) {
+      // One buffer serves every connection: each read is consumed before the next one starts.
+      this.readBuf = Buffer.allocUnsafe(next.bufferSize);
+      for (const conn of this.deps.registry.openConnections()) swapUserBuffer(conn.socket, this.readBuf);
+    }
+    if (next.paused !== prev.paused) {
+      for (const conn of this.deps.registry.openConnections()) {
+        if (next.paused) conn.socket.pause();
+        else if (conn.socket.writableLength <= MAX_PENDING_REPLY_BYTES) conn.socket.resume();
+      }
+    }
+  }
+
+  private finish(conn: ConnectionState): void {
+    const cause = conn.pendingReason ?? { reason: 'server' as const, code: null };
+    conn.state = 'closed';
+    conn.closedAt = nowMs();
+    conn.closeReason = cause.reason;
+    conn.closeCode = cause.code;
+    this.deps.registry.retire(conn);
+    this.deps.recorder.record(
+      { kind: 'close', t: conn.closedAt, connId: conn.id, reason: cause.reason, ...(cause.code ? { code: cause.code } : {}) },
+      conn,
+    );
+  }
+}

@@ -1,0 +1,156 @@
+// Fan-out of events to WebSocket subscribers. Events are batched every LIVE_BATCH_INTERVAL_MS; a batch
+// carries at most LIVE_BATCH_MAX_EVENTS in detail (the rest are counted) and is serialised once for
+// everyone. A subscriber whose socket backs up stops getting batches, is told how many events it
+// missed, and gets a fresh snapshot once it drains: it never slows the echo server or the others.
+import type { WebSocket } from 'ws';
+import { ClientMessageSchema, type ServerMessage, type SnapshotMessage } from '../../shared/live.ts';
+import {
+  LIVE_BATCH_INTERVAL_MS,
+  LIVE_BATCH_MAX_EVENTS,
+  LIVE_HEX_PREVIEW_BYTES,
+  LIVE_SUBSCRIBER_MAX_BUFFERED_BYTES,
+  SNAPSHOT_EVENTS,
+} from '../../shared/limits.ts';
+import type { ConfigStore } from '../config/config-store.ts';
+import type { ConnectionRegistry } from '../echo/connection-registry.ts';
+import type { ConnectionState } from '../echo/connection-state.ts';
+import type { Recorder } from '../events/recorder.ts';
+import { type StoredEvent, toWire } from '../events/stored-event.ts';
+import { zodMessage } from '../api/zod-validation.ts';
+
+interface Subscriber {
+  ws: WebSocket;
+  /** Events this subscriber did not get since it fell behind; -1 while it keeps up. */
+  missed: number;
+}
+
+export class LiveHub {
+  private readonly subscribers = new Set<Subscriber>();
+  private pending: StoredEvent[] = [];
+  private skipped = 0;
+  private changed = new Set<ConnectionState>();
+  private timer: NodeJS.Timeout | null = null;
+
+  private readonly batchIntervalMs: number;
+  private readonly maxBufferedBytes: number;
+
+  constructor(
+    private readonly deps: { recorder: Recorder; registry: ConnectionRegistry; config: ConfigStore },
+    options: { batchIntervalMs?: number | undefined; maxBufferedBytes?: number | undefined } = {},
+  ) {
+    this.batchIntervalMs = options.batchIntervalMs ?? LIVE_BATCH_INTERVAL_MS;
+    this.maxBufferedBytes = options.maxBufferedBytes ?? LIVE_SUBSCRIBER_MAX_BUFFERED_BYTES;
+    deps.recorder.subscribe((e, conn) => this.offer(e, conn));
+  }
+
+  get subscriberCount(): number {
+    return this.subscribers.size;
+  }
+
+  /** Subscribers that fell behind and wait to drain before their resync. */
+  get laggingCount(): number {
+    let n = 0;
+    for (const sub of this.subscribers) if (sub.missed >= 0) n++;
+    return n;
+  }
+
+  add(ws: WebSocket): void {
+    const sub: Subscriber = { ws, missed: -1 };
+    this.subscribers.add(sub);
+    ws.on('close', () => this.subscribers.delete(sub));
+    ws.on('error', () => ws.terminate());
+    ws.on('message', (data, isBinary) => this.onMessage(sub, data.toString(), isBinary));
+    this.send(ws, this.snapshot());
+  }
+
+  /** Closes every subscriber with `code` (1001 on shutdown). */
+  closeAll(code: number, reason: string): void {
+    for (const sub of this.subscribers) sub.ws.close(code, reason);
+    this.subscribers.clear();
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  }
+
+  snapshot(): SnapshotMessage {
+    const events = this.deps.recorder.store.query({ limit: SNAPSHOT_EVENTS });
+    return {
+      type: 'snapshot',
+      config: this.deps.config.get(),
+      connections: this.deps.registry.list(),
+      events: events.map((e) => toWire(e, LIVE_HEX_PREVIEW_BYTES)),
+      nextSeq: this.deps.recorder.nextSeq,
+    };
+  }
+
+  // On the per-read path: O(1), and nothing at all while nobody watches.
+  private offer(e: StoredEvent, conn: ConnectionState | null): void {
+    if (this.subscribers.size === 0) return;
+    if (this.pending.length < LIVE_BATCH_MAX_EVENTS) this.pending.push(e);
+    else this.skipped++;
+    if (conn) this.changed.add(conn);
+    this.timer ??= setTimeout(() => this.flush(), this.batchIntervalMs);
+  }
+
+  private flush(): void {
+    this.timer = null;
+    const count = this.pending.length + this.skipped;
+    let data: string | null = null;
+    if (count > 0) {
+      const message: ServerMessage = {
+        type: 'batch',
+        events: this.pending.map((e) => toWire(e, LIVE_HEX_PREVIEW_BYTES)),
+        skipped: this.skipped,
+        connections: [...this.changed].map((c) => c.toJSON()),
+      };
+      data = JSON.stringify(message);
+      this.pending = [];
+      this.skipped = 0;
+      this.changed = new Set();
+    }
+    let anyBehind = false;
+    for (const sub of this.subscribers) {
+      const buffered = sub.ws.bufferedAmount;
+      if (sub.missed >= 0) {
+        sub.missed += count;
+        if (buffered === 0) this.resync(sub);
+        else anyBehind = true;
+      } else if (buffered > this.maxBufferedBytes) {
+        sub.missed = count;
+        anyBehind = true;
+      } else if (data !== null) {
+        sub.ws.send(data);
+      }
+    }
+    // Keep checking a backed-up subscriber even when no new events come.
+    if (anyBehind) this.timer ??= setTimeout(() => this.flush(), this.batchIntervalMs);
+  }
+
+  private resync(sub: Subscriber): void {
+    this.send(sub.ws, { type: 'missed', count: sub.missed });
+    sub.missed = -1;
+    this.send(sub.ws, this.snapshot());
+  }
+
+  private onMessage(sub: Subscriber, text: string, isBinary: boolean): void {
+    let parsed: unknown;
+    try {
+      parsed = isBinary ? undefined : JSON.parse(text);
+    } catch {
+      parsed = undefined;
+    }
+    const result = ClientMessageSchema.safeParse(parsed);
+    if (!result.success) {
+      const message =
+        isBinary || parsed === undefined ? 'message: must be a JSON text message' : zodMessage(result.error, 'message');
+      this.send(sub.ws, { type: 'error', message });
+      return;
+    }
+    const msg = result.data;
+    if (msg.type === 'resync') this.send(sub.ws, this.snapshot());
+    else this.send(sub.ws, { type: 'pong', id: msg.id });
+  }
+
+  private send(ws: WebSocket, message: ServerMessage): void {
+    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
+  }
+}

@@ -1,0 +1,53 @@
+// `npm start`: parse flags, start tcpscope, print where it listens, shut down cleanly on a signal.
+import { startTcpscope } from './app.ts';
+import { FlagError, parseFlags, USAGE } from './cli/flags.ts';
+
+async function main(): Promise<void> {
+  let flags;
+  try {
+    flags = parseFlags(process.argv.slice(2));
+  } catch (err) {
+    if (!(err instanceof FlagError)) throw err;
+    process.stderr.write(`tcpscope: ${err.message}\n\n${USAGE}`);
+    process.exit(2);
+  }
+  if (flags.help) {
+    process.stdout.write(USAGE);
+    return;
+  }
+  let scope;
+  try {
+    scope = await startTcpscope({
+      httpPort: flags.httpPort,
+      tcpPort: flags.tcpPort,
+      host: flags.host,
+      tcpHost: flags.tcpHost,
+      config: { bufferSize: flags.bufferSize, replyMode: flags.replyMode },
+    });
+  } catch (err) {
+    process.stderr.write(`tcpscope: ${(err as Error).message}\n`);
+    process.exit(1);
+  }
+  const tcpHost = flags.tcpHost.includes(':') ? `[${flags.tcpHost}]` : flags.tcpHost;
+  process.stdout.write(
+    `tcpscope dashboard: ${scope.httpUrl}/\n` +
+      `tcpscope echo server: ${tcpHost}:${scope.tcpPort}${flags.tcpHost === '127.0.0.1' ? ' and [::1]:' + scope.tcpPort : ''}` +
+      ` (read buffer ${flags.bufferSize} bytes, reply ${flags.replyMode})\n`,
+  );
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    process.stdout.write(`tcpscope: ${signal}, shutting down\n`);
+    const force = setTimeout(() => process.exit(1), 4500);
+    force.unref();
+    scope.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+await main();
