@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { FlagError, parseFlags } from './flags.ts';
+
+describe('parseFlags', () => {
+  it('gives the defaults with no flags', () => {
+    expect(parseFlags([])).toEqual({
+      httpPort: 3000,
+      tcpPort: 5055,
+      host: '127.0.0.1',
+      tcpHost: '127.0.0.1',
+      bufferSize: 1024,
+      replyMode: 'ack',
+      help: false,
+    });
+  });
+
+  it('reads every flag', () => {
+    const f = parseFlags(['--http-port', '0', '--tcp-port', '7007', '--host', '::1', '--buffer-size', '7', '--reply', 'echo']);
+    expect(f).toMatchObject({ httpPort: 0, tcpPort: 7007, host: '::1', tcpHost: '::1', bufferSize: 7, replyMode: 'echo' });
+  });
+
+  it.each([
+    [['--buffer-size', '0'], '--buffer-size "0": must be an integer from 1 to 65536'],
+    [['--buffer-size', '65537'], '--buffer-size "65537": must be an integer from 1 to 65536'],
+    [['--buffer-size', 'big'], '--buffer-size "big": must be an integer from 1 to 65536'],
+    [['--http-port', '70000'], '--http-port "70000": must be a port number from 0 to 65535'],
+    [['--tcp-port', '-1'], '--tcp-port'],
+    [['--reply', 'loud'], '--reply "loud": must be one of ack, echo, none'],
+    [['--host', 'example.com'], '--host "example.com": must be an IP address'],
+    [['--colour', 'red'], "Unknown option '--colour'"],
+    [['stray'], 'stray'],
+  ])('refuses %j naming the flag', (argv, message) => {
+    expect(() => parseFlags(argv)).toThrow(FlagError);
+    expect(() => parseFlags(argv)).toThrow(message);
+  });
+});
