@@ -2,6 +2,8 @@
 // WebSocket streams them, GET /api/events returns them, session files hold them: one shape everywhere.
 import { z } from 'zod';
 import { ConfigSchema } from './config.ts';
+import { ErrorEventSchema, MessageEventSchema } from './message-events.ts';
+import { SampleEventSchema, SegmentEventSchema } from './wire.ts';
 
 const seq = z.number().int().nonnegative();
 const base = {
@@ -66,6 +68,10 @@ export const EventSchema = z.discriminatedUnion('kind', [
   WriteEventSchema,
   ReplyEventSchema,
   ConfigEventSchema,
+  MessageEventSchema,
+  ErrorEventSchema,
+  SegmentEventSchema,
+  SampleEventSchema,
 ]);
 export type TcpEvent = z.infer<typeof EventSchema>;
 export type EventKind = TcpEvent['kind'];

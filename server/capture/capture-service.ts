@@ -1,0 +1,146 @@
+// The wire view behind one small interface: tcpdump's frames become `segment` events of the
+// connections the echo server accepted, ss's view of their sockets becomes `sample` events, and each
+// connection's frames are kept for a pcap download. Knows nothing of HTTP: the server wires it in.
+import type { CaptureState, UnsequencedWireEvent } from '../../shared/wire.ts';
+import { createFrameStore, type FrameStoreLimits, type StoredFrame } from './frame-store.ts';
+import { decodeFrame } from './packet-decode.ts';
+import { writePcap } from './pcap-writer.ts';
+import { createSegmentTracker, type ConnectionTuple, type TrackerLimits } from './segment-tracker.ts';
+import { createSsSampler } from './ss-sampler.ts';
+import { createTcpdumpSource, type BackoffOptions } from './tcpdump-source.ts';
+
+export interface CaptureServiceOptions {
+  /** The echo server's TCP port: the capture filter and the sampler look at it alone. */
+  port: number;
+  /** False with --no-capture: no tcpdump is run. */
+  enabled: boolean;
+  /** argv replacing tcpdump's; tests use it to simulate a failing capture program. */
+  command?: string[];
+  iface?: string;
+  /** Receives each event without `seq`; `t` is the capture's timestamp (segments) or the sampling time. */
+  emit(ev: UnsequencedWireEvent): void;
+  /** Called when capture turns on or off, or its reason changes. */
+  onStateChange?(state: CaptureState): void;
+  /** Sample sockets with ss (on by default; independent of capture, it needs no privilege). */
+  sampling?: boolean;
+  ssCommand?: string;
+  backoff?: Partial<BackoffOptions>;
+  trackerLimits?: Partial<TrackerLimits>;
+  frameLimits?: Partial<FrameStoreLimits>;
+}
+
+/** The parts of an accepted connection the capture needs (a `Connection` row fits). */
+export interface AcceptedConnection extends ConnectionTuple {
+  id: number;
+}
+
+export interface CaptureService {
+  start(): void;
+  stop(): Promise<void>;
+  /** The echo server accepted a connection: its held segments go out now, and its sockets are sampled. */
+  notifyOpen(conn: AcceptedConnection): void;
+  /** The echo server closed it: sampled once more, then no longer. Late segments still match it. */
+  notifyClose(connId: number): void;
+  /** Data moved (a read or a write): sample at the fast rate for a while, even without capture. */
+  notifyActivity(): void;
+  state(): CaptureState;
+  /** A pcap file of the connection's kept frames, or undefined when none are kept. */
+  pcapFor(connId: number): Buffer | undefined;
+  /** True once tcpdump listens; false if capture is off or gave up. Await it before traffic that must be seen. */
+  whenListening(): Promise<boolean>;
+  /** Sample the sockets now (the timer does it on its own; tests use this to synchronise). */
+  sampleNow(): Promise<void>;
+}
+
+export const NO_CAPTURE_REASON = 'turned off with --no-capture';
+
+export function createCaptureService(opts: CaptureServiceOptions): CaptureService {
+  const { port, emit } = opts;
+  const tracker = createSegmentTracker<StoredFrame>(port, opts.trackerLimits);
+  const frames = createFrameStore(opts.frameLimits);
+  let framesSeen = 0;
+  let framesMalformed = 0;
+
+  const sampler = opts.sampling === false ? null : createSsSampler({ port, emit, command: opts.ssCommand });
+
+  const source = opts.enabled
+    ? createTcpdumpSource({
+        port,
+        iface: opts.iface,
+        command: opts.command,
+        backoff: opts.backoff,
+        onChange: () => opts.onStateChange?.(state()),
+        onRecord(record, linkType) {
+          framesSeen++;
+          let ready;
+          try {
+            const decoded = decodeFrame(linkType, record.data);
+            if (!decoded.ok) {
+              framesMalformed++;
+              return;
+            }
+            const frame: StoredFrame = { ...record, linkType };
+            ready = tracker.ingest(decoded.segment, record.t, frame, record.data.length);
+          } catch {
+            // A decoder bug must cost one frame, not the server.
+            framesMalformed++;
+            return;
+          }
+          for (const r of ready) {
+            frames.add(r.connId, r.frame);
+            if (r.event.payloadLength > 0) sampler?.nudge();
+            emit(r.event);
+          }
+        },
+      })
+    : null;
+
+  function state(): CaptureState {
+    const s = source?.state() ?? { active: false, reason: NO_CAPTURE_REASON, restarts: 0 };
+    return {
+      active: s.active,
+      reason: s.reason,
+      framesSeen,
+      framesMalformed,
+      framesUnmatched: tracker.stats().unmatched,
+      restarts: s.restarts,
+    };
+  }
+
+  return {
+    state,
+    start() {
+      source?.start();
+      sampler?.start();
+    },
+    async stop() {
+      sampler?.stop();
+      await source?.stop();
+    },
+    notifyOpen(conn) {
+      sampler?.track(conn.id, conn);
+      for (const r of tracker.open(conn.id, conn)) {
+        frames.add(r.connId, r.frame);
+        emit(r.event);
+      }
+    },
+    notifyClose(connId) {
+      sampler?.untrack(connId);
+    },
+    notifyActivity() {
+      sampler?.nudge();
+    },
+    pcapFor(connId) {
+      const kept = frames.framesOf(connId);
+      if (kept === undefined || kept.length === 0) return undefined;
+      // A pcap file has one link type; all frames of one capture share it.
+      const linkType = kept[0]!.linkType;
+      return writePcap(
+        linkType,
+        kept.filter((f) => f.linkType === linkType),
+      );
+    },
+    whenListening: () => source?.whenListening() ?? Promise.resolve(false),
+    sampleNow: () => sampler?.sampleOnce() ?? Promise.resolve(),
+  };
+}

@@ -1,0 +1,180 @@
+// Samples the kernel's view of every open connection on the echo port with `ss -tin`: one ss run per
+// tick for all of them (never one per connection), every 250 ms while data moves and every second
+// otherwise, and none while no connection is open.
+import { execFile } from 'node:child_process';
+import type { SocketSide, UnsequencedSample } from '../../shared/wire.ts';
+import { canonicalAddress } from './ip-address.ts';
+import { tupleKey, type ConnectionTuple } from './segment-tracker.ts';
+import { parseSs, type SsSocket } from './ss-parse.ts';
+
+export interface SsSamplerOptions {
+  port: number;
+  emit(sample: UnsequencedSample): void;
+  /** The ss program; tests may point it elsewhere. */
+  command?: string;
+  fastMs?: number;
+  slowMs?: number;
+  /** How long after the last sign of data the fast rate holds. */
+  fastForMs?: number;
+}
+
+export interface SsSampler {
+  track(connId: number, tuple: ConnectionTuple): void;
+  /** The connection closed: it is sampled once more (its last state), then no longer. */
+  untrack(connId: number): void;
+  /** Data moved: sample at the fast rate for a while. */
+  nudge(): void;
+  start(): void;
+  stop(): void;
+  /** One sampling pass now; resolves when its samples are emitted. */
+  sampleOnce(): Promise<void>;
+  /** Why the last ss run failed, or null. */
+  error(): string | null;
+}
+
+const SS_TIMEOUT_MS = 2000;
+const SS_MAX_OUTPUT = 4 * 1024 * 1024;
+
+export const nowMs = (): number => performance.timeOrigin + performance.now();
+
+export function createSsSampler(opts: SsSamplerOptions): SsSampler {
+  const { port, emit } = opts;
+  const command = opts.command ?? 'ss';
+  const fastMs = opts.fastMs ?? 250;
+  const slowMs = opts.slowMs ?? 1000;
+  const fastForMs = opts.fastForMs ?? 1000;
+  const byKey = new Map<string, number>();
+  const keyOf = new Map<number, string>();
+  const closing = new Set<number>();
+  // What was last emitted per connection and side, to skip unchanged samples between the slow beats.
+  const last = new Map<string, { sig: string; t: number }>();
+  let lastData = -Infinity;
+  let timer: NodeJS.Timeout | null = null;
+  let running = false;
+  let busy: Promise<void> | null = null;
+  let err: string | null = null;
+
+  function run(): Promise<string> {
+    const filter = `( sport = :${port} or dport = :${port} )`;
+    return new Promise((resolve, reject) => {
+      execFile(command, ['-Htin', 'state', 'connected', filter], { timeout: SS_TIMEOUT_MS, maxBuffer: SS_MAX_OUTPUT }, (e, stdout) => {
+        if (e) reject(e);
+        else resolve(stdout);
+      });
+    });
+  }
+
+  function emitRow(row: SsSocket, t: number, fast: boolean): void {
+    let side: SocketSide;
+    let key: string;
+    if (row.localPort === port) {
+      side = 'server';
+      key = tupleKey(row.localAddress, row.localPort, row.peerAddress, row.peerPort);
+    } else if (row.peerPort === port) {
+      side = 'client';
+      key = tupleKey(row.peerAddress, row.peerPort, row.localAddress, row.localPort);
+    } else return;
+    const connId = byKey.get(key);
+    if (connId === undefined) return;
+    const sample: UnsequencedSample = {
+      kind: 'sample',
+      t,
+      connId,
+      side,
+      state: row.state,
+      recvQ: row.recvQ,
+      sendQ: row.sendQ,
+      rttMs: row.rttMs,
+      rttVarMs: row.rttVarMs,
+      cwnd: row.cwnd,
+      sndWnd: row.sndWnd,
+      rcvWnd: row.rcvWnd,
+      rcvSpace: row.rcvSpace,
+      mss: row.mss,
+    };
+    const sig = `${row.state} ${row.recvQ} ${row.sendQ} ${row.rttMs} ${row.cwnd} ${row.sndWnd} ${row.rcvWnd} ${row.rcvSpace}`;
+    const lk = `${connId}/${side}`;
+    const prev = last.get(lk);
+    // At the fast rate only changes go out, so a busy connection costs events only when something moved;
+    // every connection still reports at least once a slow beat.
+    if (fast && prev !== undefined && prev.sig === sig && t - prev.t < slowMs) return;
+    last.set(lk, { sig, t });
+    emit(sample);
+  }
+
+  async function pass(): Promise<void> {
+    if (byKey.size === 0) return;
+    const finishing = [...closing];
+    let text: string;
+    try {
+      text = await run();
+      err = null;
+    } catch (e) {
+      err = `ss failed: ${(e as Error).message.split('\n')[0]}`;
+      return;
+    }
+    const t = nowMs();
+    const fast = t - lastData < fastForMs;
+    for (const row of parseSs(text)) emitRow(row, t, fast);
+    for (const id of finishing) {
+      const key = keyOf.get(id);
+      if (key !== undefined && byKey.get(key) === id) byKey.delete(key);
+      keyOf.delete(id);
+      closing.delete(id);
+      last.delete(`${id}/server`);
+      last.delete(`${id}/client`);
+    }
+  }
+
+  function sampleOnce(): Promise<void> {
+    // Never two ss runs at once: a slow ss delays the next tick instead of piling up processes.
+    busy ??= pass().finally(() => {
+      busy = null;
+    });
+    return busy;
+  }
+
+  function schedule(): void {
+    if (!running) return;
+    const delay = nowMs() - lastData < fastForMs ? fastMs : slowMs;
+    timer = setTimeout(() => {
+      timer = null;
+      void sampleOnce().then(schedule);
+    }, delay);
+    // Sampling alone must not keep a shutting-down process alive.
+    timer.unref();
+  }
+
+  return {
+    track(connId, tuple) {
+      const key = tupleKey(canonicalAddress(tuple.localAddress), tuple.localPort, canonicalAddress(tuple.remoteAddress), tuple.remotePort);
+      byKey.set(key, connId);
+      keyOf.set(connId, key);
+      closing.delete(connId);
+    },
+    untrack(connId) {
+      if (keyOf.has(connId)) closing.add(connId);
+    },
+    nudge() {
+      const wasSlow = nowMs() - lastData >= fastForMs;
+      lastData = nowMs();
+      // Leave the slow wait early so the first moments of a transfer are seen.
+      if (wasSlow && running && timer !== null && busy === null) {
+        clearTimeout(timer);
+        schedule();
+      }
+    },
+    start() {
+      if (running) return;
+      running = true;
+      schedule();
+    },
+    stop() {
+      running = false;
+      if (timer !== null) clearTimeout(timer);
+      timer = null;
+    },
+    sampleOnce,
+    error: () => err,
+  };
+}

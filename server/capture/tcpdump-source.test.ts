@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import { buildFrame } from './frame-builder.ts';
+import { LINKTYPE_ETHERNET, type PcapRecord } from './pcap-reader.ts';
+import { writePcap } from './pcap-writer.ts';
+import { createTcpdumpSource, tcpdumpCommand, type SourceState } from './tcpdump-source.ts';
+
+const quick = { initialMs: 1, maxMs: 4, maxAttempts: 3, stableMs: 60_000 };
+const node = (script: string) => [process.execPath, '-e', script];
+
+describe('tcpdump source', () => {
+  it('says how to install tcpdump when it is missing', async () => {
+    const src = createTcpdumpSource({ port: 1, command: ['/nonexistent/tcpdump', '-i', 'lo'], onRecord: () => {} });
+    src.start();
+    expect(await src.whenListening()).toBe(false);
+    expect(src.state()).toEqual({ active: false, reason: 'tcpdump is not installed: run `apt-get install -y tcpdump`', restarts: 0 });
+  });
+
+  it('restarts a dying capture program with backoff, reports each attempt, then gives up', async () => {
+    const seen: SourceState[] = [];
+    const src = createTcpdumpSource({
+      port: 1,
+      command: ['sh', '-c', 'echo "tcpdump: simulated failure" >&2; exit 3'],
+      backoff: quick,
+      onRecord: () => {},
+      onChange: () => seen.push(src.state()),
+    });
+    src.start();
+    expect(await src.whenListening()).toBe(false);
+    expect(src.state()).toEqual({
+      active: false,
+      reason: 'the capture program (sh) exited with code 3: tcpdump: simulated failure; gave up after 3 restarts',
+      restarts: 3,
+    });
+    expect(seen.map((s) => s.reason)).toContain('the capture program (sh) exited with code 3: tcpdump: simulated failure; restarting in 2 ms (attempt 2 of 3)');
+    expect(seen.every((s) => !s.active)).toBe(true);
+  });
+
+  it('says which command grants the privilege when tcpdump may not capture', async () => {
+    // Real tcpdump, run as nobody without capabilities.
+    const argv = ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', '--inh-caps=-all', ...tcpdumpCommand(1)];
+    const src = createTcpdumpSource({ port: 1, command: argv, onRecord: () => {} });
+    src.start();
+    expect(await src.whenListening()).toBe(false);
+    const st = src.state();
+    expect(st.active).toBe(false);
+    expect(st.reason).toMatch(/lacks the privilege to capture \(tcpdump: lo: You don't have permission to perform this capture on that device\): run `setcap cap_net_raw,cap_net_admin=eip \$\(command -v tcpdump\)` or start tcpscope as root/);
+  });
+
+  it('delivers the records of the pcap stream the program writes, and stops it', async () => {
+    const frames = [1, 2, 3].map((i) => ({ tsSec: 100 + i, tsNsec: 0, data: buildFrame({ payload: `Hello${i}\n` }), originalLength: 0 }));
+    const pcap = writePcap(LINKTYPE_ETHERNET, frames).toString('base64');
+    const got: PcapRecord[] = [];
+    let allIn!: () => void;
+    const done = new Promise<void>((r) => (allIn = r));
+    const src = createTcpdumpSource({
+      port: 1,
+      // Written in two pieces that split a record, then it waits to be stopped as tcpdump would.
+      command: node(`const b=Buffer.from('${pcap}','base64');process.stdout.write(b.subarray(0,50));setTimeout(()=>process.stdout.write(b.subarray(50)),0);setInterval(()=>{},1e6)`),
+      onRecord: (r, linkType) => {
+        expect(linkType).toBe(LINKTYPE_ETHERNET);
+        got.push(r);
+        if (got.length === 3) allIn();
+      },
+    });
+    src.start();
+    expect(await src.whenListening()).toBe(true);
+    await done;
+    expect(src.state()).toEqual({ active: true, reason: null, restarts: 0 });
+    expect(got.map((r) => r.tsSec)).toEqual([101, 102, 103]);
+    await src.stop();
+    expect(src.state()).toEqual({ active: false, reason: 'capture stopped', restarts: 0 });
+  });
+
+  it('restarts a program whose stream is unreadable, and says why', async () => {
+    const src = createTcpdumpSource({
+      port: 1,
+      command: node(`process.stdout.write('this is no pcap stream at all');setInterval(()=>{},1e6)`),
+      backoff: { ...quick, maxAttempts: 1 },
+      onRecord: () => {},
+    });
+    src.start();
+    expect(await src.whenListening()).toBe(false);
+    expect(src.state().reason).toMatch(/killed by SIGTERM: unreadable capture stream: not a pcap stream: magic number 0x74686973; gave up after 1 restarts/);
+    expect(src.state().restarts).toBe(1);
+  });
+});

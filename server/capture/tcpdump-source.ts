@@ -1,0 +1,195 @@
+// Runs the capture program (tcpdump writing pcap to its stdout), feeds its bytes to the pcap reader,
+// restarts it with exponential backoff when it dies, and says in plain words why capture is off and
+// what turns it on. Nothing here throws at the caller: a missing or failing tcpdump leaves tcpscope
+// working, without the wire view.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createPcapReader, type PcapRecord } from './pcap-reader.ts';
+
+export interface BackoffOptions {
+  initialMs: number;
+  maxMs: number;
+  /** Consecutive failed runs after which it stops trying. */
+  maxAttempts: number;
+  /** A run that captured this long counts as a success: the next failure starts the backoff afresh. */
+  stableMs: number;
+}
+
+export const DEFAULT_BACKOFF: BackoffOptions = { initialMs: 500, maxMs: 30_000, maxAttempts: 10, stableMs: 30_000 };
+
+export interface TcpdumpSourceOptions {
+  port: number;
+  /** The interface to capture on: lo carries all loopback traffic, IPv4 and IPv6. */
+  iface?: string;
+  /** argv of the capture program, replacing tcpdump's (tests use it to simulate failures). */
+  command?: string[];
+  onRecord(record: PcapRecord, linkType: number): void;
+  /** Called after every change of state(). */
+  onChange?(): void;
+  backoff?: Partial<BackoffOptions>;
+}
+
+export interface SourceState {
+  active: boolean;
+  reason: string | null;
+  restarts: number;
+}
+
+export interface TcpdumpSource {
+  start(): void;
+  stop(): Promise<void>;
+  state(): SourceState;
+  /** Resolves true once the program listens (ready to capture), false once it will not (gave up, stopped). */
+  whenListening(): Promise<boolean>;
+}
+
+export const SETCAP_HINT = 'setcap cap_net_raw,cap_net_admin=eip $(command -v tcpdump)';
+export const INSTALL_HINT = 'apt-get install -y tcpdump';
+const STDERR_KEPT = 2048;
+const STOP_GRACE_MS = 2000;
+
+export function tcpdumpCommand(port: number, iface = 'lo'): string[] {
+  // -U and --immediate-mode: hand over each packet at once, not when a buffer fills.
+  // -n: no name lookups. -s: a fixed snapshot length the reader's record bound matches.
+  return ['tcpdump', '-i', iface, '-U', '--immediate-mode', '-n', '-s', '262144', '-w', '-', `tcp port ${port}`];
+}
+
+export function createTcpdumpSource(opts: TcpdumpSourceOptions): TcpdumpSource {
+  const backoff = { ...DEFAULT_BACKOFF, ...opts.backoff };
+  const argv = opts.command ?? tcpdumpCommand(opts.port, opts.iface);
+  const isTcpdump = /(^|\/)tcpdump$/.test(argv[0] ?? '');
+  const name = isTcpdump ? 'tcpdump' : `the capture program (${argv[0]})`;
+  const st: SourceState = { active: false, reason: 'capture not started', restarts: 0 };
+  let child: ChildProcess | null = null;
+  let stopping = false;
+  let failures = 0;
+  let retryTimer: NodeJS.Timeout | null = null;
+  let listeners: ((ok: boolean) => void)[] = [];
+  let settled: boolean | null = null;
+
+  function set(active: boolean, reason: string | null): void {
+    st.active = active;
+    st.reason = reason;
+    opts.onChange?.();
+  }
+
+  function settle(ok: boolean): void {
+    settled = ok;
+    const ls = listeners;
+    listeners = [];
+    for (const l of ls) l(ok);
+  }
+
+  function giveUp(reason: string): void {
+    set(false, reason);
+    settle(false);
+  }
+
+  function run(): void {
+    const reader = createPcapReader();
+    let stderr = '';
+    let listeningAt: number | null = null;
+    let spawnError: NodeJS.ErrnoException | null = null;
+    let unreadable = false;
+    const proc = spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
+    child = proc;
+
+    const markListening = (): void => {
+      if (listeningAt !== null) return;
+      listeningAt = Date.now();
+      set(true, null);
+      settle(true);
+    };
+
+    proc.on('error', (e: NodeJS.ErrnoException) => {
+      spawnError = e;
+    });
+    proc.stderr!.setEncoding('utf8');
+    proc.stderr!.on('data', (s: string) => {
+      stderr = (stderr + s).slice(-STDERR_KEPT);
+      if (/listening on /.test(stderr)) markListening();
+    });
+    proc.stdout!.on('data', (chunk: Buffer) => {
+      const records = reader.push(chunk);
+      const header = reader.header();
+      if (header !== null) markListening();
+      for (const r of records) opts.onRecord(r, header!.linkType);
+      const err = reader.error();
+      if (err !== null && !unreadable && !stopping) {
+        unreadable = true;
+        stderr += `\nunreadable capture stream: ${err}`;
+        proc.kill('SIGTERM');
+      }
+    });
+    proc.on('close', (code, signal) => {
+      if (child === proc) child = null;
+      if (stopping) return;
+      const lastLine =
+        stderr
+          .split('\n')
+          .map((l) => l.trim())
+          .filter((l) => l !== '' && !/^\d+ packets? /.test(l))
+          .at(-1) ?? '';
+      if (spawnError !== null) {
+        if (spawnError.code === 'ENOENT') {
+          giveUp(isTcpdump ? `tcpdump is not installed: run \`${INSTALL_HINT}\`` : `${name} was not found (${spawnError.message})`);
+        } else if (spawnError.code === 'EACCES') {
+          giveUp(`${name} may not be run (${spawnError.message})`);
+        } else giveUp(`${name} could not be started: ${spawnError.message}`);
+        return;
+      }
+      const denied = stderr.split('\n').find((l) => /permission|not permitted/i.test(l));
+      if (denied !== undefined) {
+        giveUp(`${name} lacks the privilege to capture (${denied.trim()}): run \`${SETCAP_HINT}\` or start tcpscope as root`);
+        return;
+      }
+      const how = signal !== null ? `was killed by ${signal}` : `exited with code ${code}`;
+      const why = `${name} ${how}${lastLine === '' ? '' : `: ${lastLine}`}`;
+      if (listeningAt !== null && Date.now() - listeningAt >= backoff.stableMs) failures = 0;
+      failures++;
+      if (failures > backoff.maxAttempts) {
+        giveUp(`${why}; gave up after ${backoff.maxAttempts} restarts`);
+        return;
+      }
+      const delay = Math.min(backoff.maxMs, backoff.initialMs * 2 ** (failures - 1));
+      set(false, `${why}; restarting in ${delay} ms (attempt ${failures} of ${backoff.maxAttempts})`);
+      retryTimer = setTimeout(() => {
+        retryTimer = null;
+        if (stopping) return;
+        st.restarts++;
+        run();
+      }, delay);
+    });
+  }
+
+  return {
+    state: () => ({ ...st }),
+    whenListening() {
+      if (settled !== null) return Promise.resolve(settled);
+      return new Promise((resolve) => listeners.push(resolve));
+    },
+    start() {
+      if (child !== null || retryTimer !== null) return;
+      stopping = false;
+      failures = 0;
+      settled = null;
+      set(false, `waiting for ${name} to start listening`);
+      run();
+    },
+    async stop() {
+      stopping = true;
+      if (retryTimer !== null) clearTimeout(retryTimer);
+      retryTimer = null;
+      const proc = child;
+      if (proc !== null && proc.exitCode === null && proc.signalCode === null) {
+        const closed = new Promise<void>((resolve) => proc.once('close', () => resolve()));
+        proc.kill('SIGTERM');
+        const force = setTimeout(() => proc.kill('SIGKILL'), STOP_GRACE_MS);
+        await closed;
+        clearTimeout(force);
+      }
+      child = null;
+      set(false, 'capture stopped');
+      settle(false);
+    },
+  };
+}
