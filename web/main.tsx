@@ -1,0 +1,17 @@
+// Starts the one store and its socket before the first render, so nothing waits on React to connect.
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { App } from './app.tsx';
+import { EventStore, StoreContext, liveSocketUrl } from './stream/event-store.ts';
+import './styles.css';
+
+const store = new EventStore(liveSocketUrl());
+store.start();
+
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <StoreContext.Provider value={store}>
+      <App />
+    </StoreContext.Provider>
+  </StrictMode>,
+);

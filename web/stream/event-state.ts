@@ -1,0 +1,286 @@
+// The page's copy of what the server saw, and how each WebSocket message changes it. Plain data and
+// plain functions: no socket, no React, no timers, so that the tests drive it message by message.
+// The state is mutated in place (a batch arrives every ~25 ms; copying 20,000 events each time would
+// be waste); `store-view.ts` freezes it into immutable views for React, once per frame at most.
+import type { Config } from '../../shared/config.ts';
+import type { Connection } from '../../shared/connections.ts';
+import type { ChunkEvent, TcpEvent } from '../../shared/events.ts';
+import type { BatchMessage, SnapshotMessage } from '../../shared/live.ts';
+import { CLOSED_CONNECTIONS_KEPT } from '../../shared/limits.ts';
+
+/** Events the page holds at most; older ones fall off, as on the server. */
+export const CLIENT_EVENT_CAPACITY = 20_000;
+
+/** One connection's chunks by direction and side: what the chart and the ribbon draw. */
+export interface ConnStream {
+  connId: number;
+  /** Writes by the built-in client (client → server bytes, as written). */
+  writes: ChunkEvent[];
+  /** Reads by the echo server (client → server bytes, as received). */
+  reads: ChunkEvent[];
+  /** The echo server's replies (server → client bytes). */
+  replies: ChunkEvent[];
+  /** Bumped on every change, so the view layer copies only the streams that changed. */
+  version: number;
+}
+
+export interface LiveStats {
+  /** Events that arrived in detail since the page loaded (snapshots included). */
+  received: number;
+  /** Events the server counted but left out of batches to bound the stream; counters stay exact. */
+  skipped: number;
+  /** Events lost while this page was behind (the server then sends a fresh snapshot). */
+  missed: number;
+  /** Events this page let go of to stay within its capacity. */
+  evicted: number;
+}
+
+export interface ConfigSince {
+  /** The config held for events with a seq at or above this one (until the next entry). */
+  seq: number;
+  config: Config;
+}
+
+/** Config changes remembered; far more than a session has, and bounded all the same. */
+const CONFIG_HISTORY_MAX = 1_000;
+
+export interface LiveState {
+  capacity: number;
+  config: Config | null;
+  connections: Map<number, Connection>;
+  /** Oldest first, at most `capacity`. */
+  events: TcpEvent[];
+  streams: Map<number, ConnStream>;
+  /** Every config the page knows of, with the seq from which it held: which buffer cut which read. */
+  configHistory: ConfigSince[];
+  /** The highest seq applied; batches never go back before it. */
+  lastSeq: number;
+  /**
+   * The highest seq the live stream has accounted for, in detail or summarised. A batch details the
+   * first events of its period and counts the rest, and seqs are dense, so the summarised ones are
+   * the `skipped` seqs right after its last detailed event: fetching them later is safe up to here.
+   */
+  horizonSeq: number;
+  stats: LiveStats;
+  /** "Clear" hides everything before this seq and every connection closed before this time. */
+  clearedBelowSeq: number;
+  clearedAt: number;
+  /** Change counters, compared by the view layer to skip copying what did not change. */
+  eventsVersion: number;
+  connectionsVersion: number;
+  configVersion: number;
+}
+
+export function createLiveState(capacity = CLIENT_EVENT_CAPACITY): LiveState {
+  return {
+    capacity,
+    config: null,
+    connections: new Map(),
+    events: [],
+    streams: new Map(),
+    configHistory: [],
+    lastSeq: -1,
+    horizonSeq: -1,
+    stats: { received: 0, skipped: 0, missed: 0, evicted: 0 },
+    clearedBelowSeq: 0,
+    clearedAt: 0,
+    eventsVersion: 0,
+    connectionsVersion: 0,
+    configVersion: 0,
+  };
+}
+
+/**
+ * `reset`: the first snapshot on a new socket, whose server may have restarted — start over from it.
+ * `merge`: a snapshot after `missed` on the same socket — keep what we hold from before the gap.
+ */
+export type SnapshotMode = 'reset' | 'merge';
+
+export function applySnapshot(state: LiveState, msg: SnapshotMessage, mode: SnapshotMode): void {
+  // A server that restarted counts seqs from the start again; an old "Clear" mark means nothing there.
+  if (msg.nextSeq <= state.lastSeq) {
+    state.clearedBelowSeq = 0;
+    state.clearedAt = 0;
+  }
+  const incoming = msg.events.filter((e) => e.seq >= state.clearedBelowSeq);
+  const firstIncoming = incoming[0]?.seq ?? msg.nextSeq;
+  const kept = mode === 'merge' ? state.events.filter((e) => e.seq < firstIncoming) : [];
+  state.events = kept.concat(incoming);
+  // Config events order the history; the snapshot's config holds from its nextSeq on. Half a seq
+  // before nextSeq keeps it after any config event in the snapshot and before any later one.
+  const keptHistory = mode === 'merge' ? state.configHistory.filter((h) => h.seq < firstIncoming) : [];
+  state.configHistory = keptHistory.concat(
+    incoming.flatMap((e) => (e.kind === 'config' ? [{ seq: e.seq, config: e.config }] : [])),
+    [{ seq: msg.nextSeq - 0.5, config: msg.config }],
+  );
+  state.stats.received += incoming.length;
+  state.lastSeq = Math.max(msg.nextSeq - 1, state.events.at(-1)?.seq ?? -1);
+  state.horizonSeq = state.lastSeq;
+  rebuildStreams(state);
+  trimEvents(state);
+  state.eventsVersion++;
+
+  state.connections = new Map();
+  for (const c of msg.connections) {
+    if (c.state === 'open' || (c.closedAt ?? 0) >= state.clearedAt) state.connections.set(c.id, c);
+  }
+  trimConnections(state);
+  state.connectionsVersion++;
+
+  setConfig(state, msg.config);
+}
+
+export function applyBatch(state: LiveState, msg: BatchMessage): void {
+  let appended = 0;
+  for (const e of msg.events) {
+    if (e.seq <= state.lastSeq) continue; // already in a snapshot that overlapped this batch
+    state.lastSeq = e.seq;
+    state.events.push(e);
+    indexEvent(state, e);
+    appended++;
+  }
+  state.stats.received += appended;
+  state.stats.skipped += msg.skipped;
+  state.horizonSeq = Math.max(state.horizonSeq, state.lastSeq + msg.skipped);
+  if (appended > 0) {
+    trimEvents(state);
+    state.eventsVersion++;
+  }
+  if (msg.connections.length > 0) {
+    for (const c of msg.connections) state.connections.set(c.id, c);
+    trimConnections(state);
+    state.connectionsVersion++;
+  }
+}
+
+/**
+ * Adds events fetched over HTTP (the ones a batch summarised instead of sending) in their place.
+ * Only seqs the live stream has accounted for are taken: later ones will come by batch, and taking
+ * them now would put them out of order. Returns how many were added.
+ */
+export function mergeEvents(state: LiveState, fetched: readonly TcpEvent[]): number {
+  const have = new Set<number>();
+  for (const e of state.events) have.add(e.seq);
+  const fresh = fetched
+    .filter((e) => e.seq <= state.horizonSeq && e.seq >= state.clearedBelowSeq && !have.has(e.seq))
+    .sort((a, b) => a.seq - b.seq);
+  if (fresh.length === 0) return 0;
+  const merged: TcpEvent[] = [];
+  let i = 0;
+  for (const e of state.events) {
+    while (i < fresh.length && fresh[i]!.seq < e.seq) merged.push(fresh[i++]!);
+    merged.push(e);
+  }
+  while (i < fresh.length) merged.push(fresh[i++]!);
+  state.events = merged;
+  rebuildStreams(state);
+  trimEvents(state);
+  state.eventsVersion++;
+  return fresh.length;
+}
+
+export function applyMissed(state: LiveState, count: number): void {
+  state.stats.missed += count;
+}
+
+export function setConfig(state: LiveState, config: Config): void {
+  state.config = config;
+  state.configVersion++;
+}
+
+/** Empties the view: events, streams and closed connections. Open connections stay: they are live. */
+export function clearView(state: LiveState, now: number): void {
+  state.clearedBelowSeq = state.lastSeq + 1;
+  state.clearedAt = now;
+  state.events = [];
+  state.streams = new Map();
+  state.eventsVersion++;
+  for (const [id, c] of state.connections) if (c.state === 'closed') state.connections.delete(id);
+  state.connectionsVersion++;
+}
+
+/** Files one event under its connection. Kinds without a stream role (and kinds added later) only go to the log. */
+function indexEvent(state: LiveState, e: TcpEvent): void {
+  switch (e.kind) {
+    case 'write':
+    case 'read':
+    case 'reply': {
+      const s = streamOf(state, e.connId);
+      (e.kind === 'write' ? s.writes : e.kind === 'read' ? s.reads : s.replies).push(e);
+      s.version++;
+      return;
+    }
+    case 'config':
+      setConfig(state, e.config);
+      state.configHistory.push({ seq: e.seq, config: e.config });
+      if (state.configHistory.length > CONFIG_HISTORY_MAX) state.configHistory.shift();
+      return;
+    default:
+      return;
+  }
+}
+
+function streamOf(state: LiveState, connId: number): ConnStream {
+  let s = state.streams.get(connId);
+  if (s === undefined) {
+    s = { connId, writes: [], reads: [], replies: [], version: 0 };
+    state.streams.set(connId, s);
+  }
+  return s;
+}
+
+function rebuildStreams(state: LiveState): void {
+  const previous = state.streams;
+  state.streams = new Map();
+  for (const e of state.events) {
+    if (e.kind === 'config') continue; // the snapshot's own config is the current one
+    indexEvent(state, e);
+  }
+  // Versions keep growing across rebuilds so that a view never mistakes a new stream for an old one.
+  for (const [id, s] of state.streams) s.version += (previous.get(id)?.version ?? 0) + 1;
+}
+
+/** Drops the oldest events beyond capacity. They are the oldest of their streams too, so they sit at the front. */
+function trimEvents(state: LiveState): void {
+  const excess = state.events.length - state.capacity;
+  if (excess <= 0) return;
+  const dropped = state.events.splice(0, excess);
+  state.stats.evicted += excess;
+  const perStream = new Map<number, { writes: number; reads: number; replies: number }>();
+  for (const e of dropped) {
+    if (e.kind !== 'write' && e.kind !== 'read' && e.kind !== 'reply') continue;
+    let n = perStream.get(e.connId);
+    if (n === undefined) perStream.set(e.connId, (n = { writes: 0, reads: 0, replies: 0 }));
+    n[e.kind === 'write' ? 'writes' : e.kind === 'read' ? 'reads' : 'replies']++;
+  }
+  for (const [connId, n] of perStream) {
+    const s = state.streams.get(connId);
+    if (s === undefined) continue;
+    s.writes.splice(0, n.writes);
+    s.reads.splice(0, n.reads);
+    s.replies.splice(0, n.replies);
+    s.version++;
+    if (s.writes.length + s.reads.length + s.replies.length === 0) state.streams.delete(connId);
+  }
+}
+
+/** Keeps every open connection and the newest closed ones, as the server's own list does. */
+function trimConnections(state: LiveState): void {
+  const closed: number[] = [];
+  for (const c of state.connections.values()) if (c.state === 'closed') closed.push(c.id);
+  if (closed.length <= CLOSED_CONNECTIONS_KEPT) return;
+  closed.sort((a, b) => a - b);
+  for (const id of closed.slice(0, closed.length - CLOSED_CONNECTIONS_KEPT)) state.connections.delete(id);
+}
+
+/** The config in force when the event with this seq happened, or null when that is older than what the page knows. */
+export function configAt(history: readonly ConfigSince[], seq: number): Config | null {
+  let lo = 0;
+  let hi = history.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (history[mid]!.seq <= seq) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo === 0 ? null : history[lo - 1]!.config;
+}

@@ -1,0 +1,203 @@
+// The page's single source of live data. Messages from the socket land in plain state at once;
+// React hears about them at most once per animation frame, so a burst of 1,000 events costs a
+// handful of renders, not a thousand.
+import { createContext, useContext, useSyncExternalStore } from 'react';
+import type { Config } from '../../shared/config.ts';
+import type { ServerMessage } from '../../shared/live.ts';
+import { EVENTS_QUERY_LIMIT_MAX } from '../../shared/limits.ts';
+import { LiveSocket } from './live-socket.ts';
+import { api } from '../api.ts';
+import { applyBatch, applyMissed, applySnapshot, clearView, createLiveState, mergeEvents, setConfig } from './event-state.ts';
+import { EMPTY_VIEW, nextView, type LinkState, type StoreView } from './store-view.ts';
+
+/** Hidden tabs get no animation frames; this bounds how stale a view can get before it is redrawn anyway. */
+const FRAME_FALLBACK_MS = 250;
+/** Least time between two backfill requests. */
+const BACKFILL_SPACING_MS = 500;
+
+export class EventStore {
+  private state = createLiveState();
+  private view: StoreView = EMPTY_VIEW;
+  private readonly listeners = new Set<() => void>();
+  private readonly socket: LiveSocket;
+  private link: LinkState = 'connecting';
+  private paused = false;
+  private receivedAtPause = 0;
+  private serverError: string | null = null;
+  /** The first snapshot on a fresh socket replaces everything; one after `missed` is merged. */
+  private nextSnapshotResets = true;
+  private frame = 0;
+  private fallback: ReturnType<typeof setTimeout> | undefined;
+  private scheduled = false;
+  /** Set when the data must be redrawn even though the view is paused (after Clear). */
+  private forceData = false;
+
+  constructor(url: string) {
+    this.socket = new LiveSocket(url, {
+      onOpen: () => {
+        this.nextSnapshotResets = true;
+      },
+      onMessage: (data) => this.receive(data),
+      onClose: () => {
+        this.link = 'disconnected';
+        this.schedule();
+      },
+    });
+  }
+
+  start(): void {
+    this.socket.start();
+  }
+
+  stop(): void {
+    this.socket.stop();
+    cancelAnimationFrame(this.frame);
+    clearTimeout(this.fallback);
+    clearTimeout(this.backfillRetry);
+  }
+
+  readonly subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  readonly getView = (): StoreView => this.view;
+
+  setPaused(paused: boolean): void {
+    if (paused === this.paused) return;
+    this.paused = paused;
+    this.receivedAtPause = this.state.stats.received + this.state.stats.skipped;
+    this.schedule();
+  }
+
+  clear(): void {
+    clearView(this.state, Date.now());
+    this.forceData = true;
+    this.schedule();
+  }
+
+  /** The answer to a PATCH is the new config: show it now rather than waiting for its event. */
+  applyConfig(config: Config): void {
+    setConfig(this.state, config);
+    this.schedule();
+  }
+
+  /** Counters of each connection at its last backfill, so a gap that cannot be filled is asked about once. */
+  private readonly backfilled = new Map<number, string>();
+  private backfillBusy = false;
+  private backfillRetry: ReturnType<typeof setTimeout> | undefined;
+  private lastBackfillAt = 0;
+
+  /**
+   * Fetches the writes and reads of one connection that the live stream summarised instead of
+   * sending (a corked burst of hundreds of writes, say), so that the chart and the ribbon are
+   * complete. One request at a time and a pause between them: under heavy load the live stream
+   * comes first.
+   */
+  backfill(connId: number): void {
+    const c = this.state.connections.get(connId);
+    if (c === undefined) return;
+    const counters = `${c.writes}/${c.reads}`;
+    if (this.backfillBusy || this.backfilled.get(connId) === counters) return;
+    const wait = this.lastBackfillAt + BACKFILL_SPACING_MS - Date.now();
+    if (wait > 0) {
+      clearTimeout(this.backfillRetry);
+      this.backfillRetry = setTimeout(() => this.backfill(connId), wait);
+      return;
+    }
+    this.backfillBusy = true;
+    this.backfilled.set(connId, counters);
+    Promise.all([
+      api.getEvents({ kind: 'write', connId, limit: EVENTS_QUERY_LIMIT_MAX }),
+      api.getEvents({ kind: 'read', connId, limit: EVENTS_QUERY_LIMIT_MAX }),
+    ])
+      .then(([writes, reads]) => {
+        if (mergeEvents(this.state, [...writes, ...reads]) > 0) this.schedule();
+      })
+      .catch(() => {
+        // The view stays as the live stream left it; the next change of counters asks again.
+        this.backfilled.delete(connId);
+      })
+      .finally(() => {
+        this.backfillBusy = false;
+        this.lastBackfillAt = Date.now();
+      });
+  }
+
+  private receive(data: string): void {
+    let msg: ServerMessage;
+    try {
+      msg = JSON.parse(data) as ServerMessage;
+    } catch {
+      return;
+    }
+    // Messages are not validated against the zod schemas on purpose: a newer server may send event
+    // kinds this page does not know, and those must pass through to the log rather than sink a batch.
+    switch (msg.type) {
+      case 'snapshot':
+        applySnapshot(this.state, msg, this.nextSnapshotResets ? 'reset' : 'merge');
+        this.nextSnapshotResets = false;
+        this.link = 'live';
+        this.forceData ||= this.paused; // a new server's picture replaces a frozen one from an old server
+        break;
+      case 'batch':
+        applyBatch(this.state, msg);
+        break;
+      case 'missed':
+        applyMissed(this.state, msg.count);
+        break;
+      case 'error':
+        this.serverError = msg.message;
+        break;
+      default:
+        return;
+    }
+    this.schedule();
+  }
+
+  private schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    this.frame = requestAnimationFrame(this.flush);
+    this.fallback = setTimeout(this.flush, FRAME_FALLBACK_MS);
+  }
+
+  private readonly flush = (): void => {
+    if (!this.scheduled) return;
+    this.scheduled = false;
+    cancelAnimationFrame(this.frame);
+    clearTimeout(this.fallback);
+    const { received, skipped } = this.state.stats;
+    this.view = nextView(
+      this.state,
+      this.view,
+      {
+        link: this.link,
+        paused: this.paused,
+        pending: this.paused ? received + skipped - this.receivedAtPause : 0,
+        serverError: this.serverError,
+      },
+      this.paused && !this.forceData,
+    );
+    this.forceData = false;
+    for (const listener of this.listeners) listener();
+  };
+}
+
+export const StoreContext = createContext<EventStore | null>(null);
+
+export function useStore(): EventStore {
+  const store = useContext(StoreContext);
+  if (store === null) throw new Error('useStore outside <StoreContext.Provider>');
+  return store;
+}
+
+/** The current view; the component re-renders when a new one is published. */
+export function useStoreView(): StoreView {
+  const store = useStore();
+  return useSyncExternalStore(store.subscribe, store.getView);
+}
+
+export function liveSocketUrl(loc: Location = location): string {
+  return `${loc.protocol === 'https:' ? 'wss' : 'ws'}://${loc.host}/ws`;
+}

@@ -1,0 +1,112 @@
+// Every connection the echo server has seen, newest first, with the server's exact counters.
+// Clicking one pins it as the subject of the chart, the ribbon and (optionally) the log.
+import type { Connection } from '../../shared/connections.ts';
+import { closeReasonText, formatBytes } from '../format/describe-event.ts';
+import { useStoreView } from '../stream/event-store.ts';
+
+interface Props {
+  selectedId: number | null;
+  pinned: boolean;
+  onSelect(id: number | null): void;
+}
+
+export function ConnectionList({ selectedId, pinned, onSelect }: Props) {
+  const { connections } = useStoreView();
+  return (
+    <section className="panel conns" aria-label="Connections">
+      <div className="panel-head">
+        <h2>Connections</h2>
+        <span className="muted">{connections.length}</span>
+        <span className="grow" />
+        {pinned ? (
+          <button type="button" className="small" onClick={() => onSelect(null)} title="Let the selection follow the newest connection again">
+            #{selectedId} pinned · follow newest
+          </button>
+        ) : (
+          <span className="muted small-text">following newest · click a row to pin</span>
+        )}
+      </div>
+      <div className="table-wrap">
+        <table className="conn-table">
+          <thead>
+            <tr>
+              <th>Connection</th>
+              <th>State</th>
+              <th>Peer</th>
+              <th className="r" title="Writes by the built-in client, and their bytes (not visible for outside clients)">
+                Writes
+              </th>
+              <th className="r" title="Reads by the echo server, and their bytes">
+                Reads
+              </th>
+              <th className="r" title="Bytes the echo server sent back">
+                Replied
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {connections.map((c) => (
+              <ConnRow key={c.id} c={c} selected={c.id === selectedId} onSelect={onSelect} />
+            ))}
+          </tbody>
+        </table>
+        {connections.length === 0 && (
+          <p className="empty">No connections yet. Send a burst, or connect any TCP client to the echo server.</p>
+        )}
+      </div>
+    </section>
+  );
+}
+
+function ConnRow({ c, selected, onSelect }: { c: Connection; selected: boolean; onSelect(id: number): void }) {
+  const external = c.origin === 'external';
+  return (
+    <tr
+      data-testid="conn-row"
+      data-conn-id={c.id}
+      data-state={c.state}
+      aria-selected={selected}
+      className={selected ? 'selected' : ''}
+      tabIndex={0}
+      onClick={() => onSelect(c.id)}
+      onKeyDown={(e) => {
+        if (e.key === 'Enter' || e.key === ' ') {
+          e.preventDefault();
+          onSelect(c.id);
+        }
+      }}
+    >
+      <td>
+        <span className="mono conn-id">#{c.id}</span>
+        <span className={`badge ${external ? 'ext' : 'builtin'}`}>{external ? 'external' : 'built-in'}</span>
+      </td>
+      <td title={c.closeReason ? `${closeReasonText(c.closeReason)}${c.closeCode ? ` (${c.closeCode})` : ''}` : 'open'}>
+        {c.state === 'open' ? (
+          <span className="state-open">● open</span>
+        ) : (
+          <span className={`state-closed reason-${c.closeReason ?? 'none'}`}>
+            closed{c.closeReason ? ` · ${c.closeReason}` : ''}
+          </span>
+        )}
+      </td>
+      <td className="mono">
+        {c.remoteAddress}:{c.remotePort}
+      </td>
+      <td className="r mono pair" data-testid="conn-writes">
+        {external ? (
+          <i title="An outside client's writes happen in its own process">—</i>
+        ) : (
+          <>
+            <b>{c.writes.toLocaleString()}</b>
+            <span>{formatBytes(c.bytesWritten)}</span>
+          </>
+        )}
+      </td>
+      <td className="r mono pair" data-testid="conn-reads">
+        <b>{c.reads.toLocaleString()}</b>
+        <span>{formatBytes(c.bytesRead)}</span>
+      </td>
+      <td className="r mono">{formatBytes(c.bytesReplied)}</td>
+    </tr>
+  );
+}

@@ -1,0 +1,148 @@
+// Every event, newest at the top, as a virtual list: only the rows on screen exist in the DOM, so
+// 20,000 events scroll like 20. A row shows the bytes in hex and ASCII as the echo server logs them.
+import { useLayoutEffect, useMemo, useRef, useState, type CSSProperties } from 'react';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { EVENT_KINDS, type TcpEvent } from '../../shared/events.ts';
+import { bytesCarried, clockTime, describeEvent } from '../format/describe-event.ts';
+import { eventAscii } from '../format/event-bytes.ts';
+import { useStoreView } from '../stream/event-store.ts';
+import { EventDetail } from './event-detail.tsx';
+import { filterLog, kindsPresent, rowsNewerThan } from './log-filter.ts';
+import { kindColor } from './palette.ts';
+
+const ROW_HEIGHT = 22;
+
+export function EventLog({ selectedConnId }: { selectedConnId: number | null }) {
+  const { events } = useStoreView();
+  const [hiddenKinds, setHiddenKinds] = useState<ReadonlySet<string>>(() => new Set());
+  const [onlySelected, setOnlySelected] = useState(false);
+  const [picked, setPicked] = useState<TcpEvent | null>(null);
+  const connId = onlySelected ? selectedConnId : null;
+  const rows = useMemo(() => filterLog(events, { hiddenKinds, connId }), [events, hiddenKinds, connId]);
+  const kinds = useMemo(() => kindsPresent(events, EVENT_KINDS), [events]);
+
+  const scroller = useRef<HTMLDivElement>(null);
+  const virtualizer = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 12,
+    getItemKey: (i) => rows[i]!.seq,
+  });
+
+  // New rows arrive at the top. A reader scrolled down to an older row keeps it in place; a reader
+  // at the top keeps seeing the newest.
+  const newestSeq = useRef(-1);
+  useLayoutEffect(() => {
+    const el = scroller.current;
+    const added = rowsNewerThan(rows, newestSeq.current);
+    if (el && el.scrollTop > ROW_HEIGHT / 2 && added > 0 && newestSeq.current >= 0) el.scrollTop += added * ROW_HEIGHT;
+    newestSeq.current = rows[0]?.seq ?? -1;
+  }, [rows]);
+
+  const toggleKind = (kind: string) =>
+    setHiddenKinds((prev) => {
+      const next = new Set(prev);
+      if (!next.delete(kind)) next.add(kind);
+      return next;
+    });
+
+  return (
+    <section className="panel log" aria-label="Event log">
+      <div className="panel-head">
+        <h2>Events</h2>
+        <span className="muted" data-testid="log-count">
+          {rows.length.toLocaleString()}
+          {rows.length !== events.length ? ` of ${events.length.toLocaleString()}` : ''}
+        </span>
+        <div className="chips" role="group" aria-label="Show kinds">
+          {kinds.map((k) => (
+            <button
+              key={k}
+              type="button"
+              className="chip"
+              aria-pressed={!hiddenKinds.has(k)}
+              style={{ '--kind': kindColor(k) } as CSSProperties}
+              onClick={() => toggleKind(k)}
+            >
+              {k}
+            </button>
+          ))}
+        </div>
+        <label className="check">
+          <input type="checkbox" checked={onlySelected} onChange={(e) => setOnlySelected(e.target.checked)} />
+          only {selectedConnId === null ? 'selected connection' : `#${selectedConnId}`}
+        </label>
+      </div>
+      <div className="log-body">
+        <div className="log-table">
+          <div className="log-row log-header" role="row">
+            <span className="c-time">time</span>
+            <span className="c-conn">conn</span>
+            <span className="c-kind">kind</span>
+            <span className="c-len">length</span>
+            <span className="c-hex">hex</span>
+            <span className="c-ascii">ascii</span>
+          </div>
+          <div className="log-scroll" ref={scroller} data-testid="event-log">
+            {rows.length === 0 && <p className="empty">No events{events.length > 0 ? ' match the filter' : ' yet'}.</p>}
+            <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+              {virtualizer.getVirtualItems().map((item) => {
+                const e = rows[item.index]!;
+                return (
+                  <LogRow
+                    key={item.key}
+                    e={e}
+                    top={item.start}
+                    picked={picked?.seq === e.seq}
+                    onPick={() => setPicked(picked?.seq === e.seq ? null : e)}
+                  />
+                );
+              })}
+            </div>
+          </div>
+        </div>
+        {picked && <EventDetail event={picked} onClose={() => setPicked(null)} />}
+      </div>
+    </section>
+  );
+}
+
+function LogRow({ e, top, picked, onPick }: { e: TcpEvent; top: number; picked: boolean; onPick(): void }) {
+  const chunk = bytesCarried(e);
+  return (
+    <div
+      className={`log-row${picked ? ' picked' : ''}`}
+      role="row"
+      data-testid="event-row"
+      data-kind={e.kind}
+      data-length={chunk?.length ?? ''}
+      data-conn-id={e.connId}
+      style={{ transform: `translateY(${top}px)` }}
+      onClick={onPick}
+    >
+      <span className="c-time">{clockTime(e.t)}</span>
+      <span className="c-conn">{e.connId === 0 ? '—' : `#${e.connId}`}</span>
+      <span className="c-kind">
+        <span className="kind" style={{ color: kindColor(e.kind) }}>
+          {e.kind}
+        </span>
+      </span>
+      <span className="c-len">{chunk ? chunk.length : ''}</span>
+      {chunk ? (
+        <>
+          <span className="c-hex">
+            {chunk.hex}
+            {chunk.truncated ? ' …' : ''}
+          </span>
+          <span className="c-ascii">
+            {eventAscii(chunk)}
+            {chunk.truncated ? ' …' : ''}
+          </span>
+        </>
+      ) : (
+        <span className="c-desc">{describeEvent(e)}</span>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,206 @@
+// Writes against reads for the selected connection: one bar per call, in the order they happened,
+// with the read buffer as a ceiling and running totals on the right axis. Three blue bars of 7 and
+// one orange bar of 21 is the whole story of a merged burst.
+import { useMemo } from 'react';
+import {
+  Bar,
+  CartesianGrid,
+  ComposedChart,
+  Legend,
+  Line,
+  ReferenceLine,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from 'recharts';
+import type { Connection } from '../../shared/connections.ts';
+import { clockTime, formatBytes } from '../format/describe-event.ts';
+import { useStoreView } from '../stream/event-store.ts';
+import { configAt } from '../stream/event-state.ts';
+import { chartSeries, type ChartPoint } from './chart-data.ts';
+import { COLORS } from './palette.ts';
+
+/** Beyond this multiple of the largest call the buffer line would flatten every bar: say it in words instead. */
+const BUFFER_LINE_MAX_RATIO = 4;
+const BARS_MAX_POINTS = 160;
+
+export function ReadsChart({ conn }: { conn: Connection | null }) {
+  const { streams, config, configHistory } = useStoreView();
+  const stream = conn ? streams.get(conn.id) : undefined;
+  const series = useMemo(() => chartSeries(stream?.writes ?? [], stream?.reads ?? []), [stream]);
+  // The buffer that cut this connection's reads, which is not the current one after a change.
+  const lastRead = stream?.reads.at(-1);
+  const buffer = lastRead ? configAt(configHistory, lastRead.seq)?.bufferSize : config?.bufferSize;
+  const showBufferLine = buffer !== undefined && series.maxSize > 0 && buffer <= series.maxSize * BUFFER_LINE_MAX_RATIO;
+  const hasWrites = (stream?.writes.length ?? 0) > 0;
+  // One bar per call while bars stay wider than a few pixels; past that, bars of alternating colour
+  // blur into one, and a line per side reads better. Bars also stack a write and a read that share
+  // a point, which only one-call points guarantee not to happen.
+  const asBars = series.points.length <= BARS_MAX_POINTS && series.perPoint === 1;
+  const maxRead = stream?.reads.reduce((m, e) => Math.max(m, e.length), 0) ?? 0;
+
+  return (
+    <section className="panel chart" aria-label="Writes and reads">
+      <div className="panel-head">
+        <h2>Writes vs reads</h2>
+        {conn && <span className="muted">#{conn.id}</span>}
+        <span className="grow" />
+        {conn && (
+          <span className="totals">
+            {conn.origin === 'builtin' && (
+              <span style={{ color: COLORS.write }}>
+                {plural(conn.writes, 'write')} · {formatBytes(conn.bytesWritten)}
+              </span>
+            )}
+            <span style={{ color: COLORS.read }}>
+              {plural(conn.reads, 'read')} · {formatBytes(conn.bytesRead)}
+            </span>
+            {buffer !== undefined && (
+              <span style={{ color: COLORS.buffer }}>
+                {lastRead ? 'read with buffer' : 'buffer'} {buffer} B{!showBufferLine && series.maxSize > 0 ? ' (above the chart)' : ''}
+              </span>
+            )}
+          </span>
+        )}
+      </div>
+      <div
+        className="chart-box"
+        data-testid="reads-chart"
+        data-conn-id={conn?.id ?? ''}
+        data-points={series.points.length}
+        data-reads={stream?.reads.length ?? 0}
+        data-max-read={maxRead}
+      >
+        {series.points.length === 0 ? (
+          <p className="empty">
+            {conn ? 'No writes or reads on this connection yet.' : 'Send a burst: its writes and the server’s reads appear here.'}
+          </p>
+        ) : (
+          <ComposedChart
+            responsive
+            style={{ width: '100%', height: '100%' }}
+            data={series.points}
+            margin={{ top: 8, right: 4, bottom: 0, left: -8 }}
+            barCategoryGap={series.points.length > 60 ? 1 : '20%'}
+          >
+            <CartesianGrid stroke={COLORS.grid} vertical={false} />
+            <XAxis dataKey="x" stroke={COLORS.axis} tick={{ fontSize: 11 }} tickLine={false} minTickGap={24} />
+            <YAxis
+              yAxisId="size"
+              stroke={COLORS.axis}
+              tick={{ fontSize: 11 }}
+              tickLine={false}
+              allowDecimals={false}
+              width={48}
+              domain={[0, (max: number) => headroom(Math.max(max, showBufferLine ? buffer : 0))]}
+              label={{ value: 'bytes per call', angle: -90, position: 'insideLeft', offset: 18, fill: COLORS.axis, fontSize: 11 }}
+            />
+            <YAxis
+              yAxisId="total"
+              orientation="right"
+              stroke={COLORS.axis}
+              tick={{ fontSize: 11 }}
+              tickLine={false}
+              allowDecimals={false}
+              width={52}
+              label={{ value: 'total bytes', angle: 90, position: 'insideRight', offset: 10, fill: COLORS.axis, fontSize: 11 }}
+            />
+            <Tooltip content={(props) => <ChartTooltip active={props.active} payload={props.payload} />} cursor={{ fill: 'rgba(255,255,255,0.05)' }} isAnimationActive={false} />
+            <Legend verticalAlign="top" height={22} iconSize={10} wrapperStyle={{ fontSize: 11 }} itemSorter={legendOrder} />
+            {asBars
+              ? [
+                  hasWrites && (
+                    <Bar key="wb" yAxisId="size" dataKey="write" name="write size" stackId="call" fill={COLORS.write} isAnimationActive={false} maxBarSize={48} />
+                  ),
+                  <Bar key="rb" yAxisId="size" dataKey="read" name="read size" stackId="call" fill={COLORS.read} isAnimationActive={false} maxBarSize={48} />,
+                ]
+              : [
+                  hasWrites && (
+                    <Line key="wl" yAxisId="size" type="stepAfter" dataKey="write" name="write size" stroke={COLORS.write} dot={false} connectNulls isAnimationActive={false} />
+                  ),
+                  <Line key="rl" yAxisId="size" type="stepAfter" dataKey="read" name="read size" stroke={COLORS.read} dot={false} connectNulls isAnimationActive={false} />,
+                ]}
+            {hasWrites && (
+              <Line
+                yAxisId="total"
+                type="linear"
+                dataKey="written"
+                name="total written"
+                stroke={COLORS.writeLine}
+                strokeWidth={1.5}
+                dot={series.points.length <= 60 ? { r: 2, strokeWidth: 0, fill: COLORS.writeLine } : false}
+                isAnimationActive={false}
+              />
+            )}
+            <Line
+              yAxisId="total"
+              type="linear"
+              dataKey="readTotal"
+              name="total read"
+              stroke={COLORS.readLine}
+              strokeWidth={1.5}
+              dot={series.points.length <= 60 ? { r: 2, strokeWidth: 0, fill: COLORS.readLine } : false}
+              isAnimationActive={false}
+            />
+            {showBufferLine && (
+              <ReferenceLine
+                yAxisId="size"
+                y={buffer}
+                stroke={COLORS.buffer}
+                strokeDasharray="6 3"
+                ifOverflow="extendDomain"
+                label={{ value: `read buffer ${buffer} B`, position: 'insideBottomLeft', fill: COLORS.buffer, fontSize: 11 }}
+              />
+            )}
+          </ComposedChart>
+        )}
+      </div>
+      {series.perPoint > 1 && (
+        <div className="foot muted">
+          {series.events.toLocaleString()} calls drawn as {series.points.length.toLocaleString()} points: each is the largest of{' '}
+          {series.perPoint} consecutive calls; hover for exact counts and sums.
+        </div>
+      )}
+    </section>
+  );
+}
+
+function plural(n: number, word: string): string {
+  return `${n.toLocaleString()} ${word}${n === 1 ? '' : 's'}`;
+}
+
+const LEGEND_ORDER = ['write size', 'read size', 'total written', 'total read'];
+function legendOrder(item: { value?: unknown }): number {
+  return LEGEND_ORDER.indexOf(String(item.value));
+}
+
+/** A little room above the tallest bar or the buffer line, so the line's label never sits on a bar. */
+function headroom(max: number): number {
+  return Math.max(1, Math.ceil(max * 1.2));
+}
+
+function ChartTooltip({ active, payload }: { active: boolean; payload: readonly { payload?: unknown }[] | undefined }) {
+  const p = payload?.[0]?.payload as ChartPoint | undefined;
+  if (!active || p === undefined) return null;
+  const many = p.xEnd > p.x;
+  return (
+    <div className="chart-tip">
+      <div className="tip-title">
+        {many ? `calls ${p.x}–${p.xEnd}` : `call ${p.x}`} · {clockTime(p.t)}
+      </div>
+      {p.writes > 0 && (
+        <div style={{ color: COLORS.write }}>
+          {many ? `${p.writes} writes, ${formatBytes(p.writeBytes)} (largest ${p.write} B)` : `write ${p.write} B`}
+        </div>
+      )}
+      {p.reads > 0 && (
+        <div style={{ color: COLORS.read }}>
+          {many ? `${p.reads} reads, ${formatBytes(p.readBytes)} (largest ${p.read} B)` : `read ${p.read} B`}
+        </div>
+      )}
+      <div className="muted">
+        so far: written {formatBytes(p.written)} · read {formatBytes(p.readTotal)}
+      </div>
+    </div>
+  );
+}

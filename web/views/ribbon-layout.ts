@@ -1,0 +1,118 @@
+// Geometry of the byte ribbon: the client → server stream as one strip, cut once by the writes
+// that put bytes in and once by the reads that took them out. Pure, so that what "3 writes became
+// 1 read" looks like is decided by tested code, not by the component.
+import type { ChunkEvent } from '../../shared/events.ts';
+import { eventBytes } from '../format/event-bytes.ts';
+
+export interface Span {
+  /** 1-based among the spans of its side that the page holds. */
+  n: number;
+  offset: number;
+  length: number;
+  event: ChunkEvent;
+}
+
+export interface Ribbon {
+  /** First and one-past-last stream offset that any span covers. */
+  start: number;
+  end: number;
+  writes: Span[];
+  reads: Span[];
+}
+
+export function buildRibbon(writes: readonly ChunkEvent[], reads: readonly ChunkEvent[]): Ribbon {
+  const toSpans = (events: readonly ChunkEvent[]): Span[] =>
+    events
+      .filter((e) => e.length > 0)
+      .map((event, i) => ({ n: i + 1, offset: event.offset, length: event.length, event }));
+  const w = toSpans(writes);
+  const r = toSpans(reads);
+  let start = Infinity;
+  let end = 0;
+  for (const s of [w[0], r[0]]) if (s) start = Math.min(start, s.offset);
+  for (const s of [w.at(-1), r.at(-1)]) if (s) end = Math.max(end, s.offset + s.length);
+  return { start: start === Infinity ? 0 : start, end, writes: w, reads: r };
+}
+
+/** Index of the first span that ends after `offset` (spans are sorted and do not overlap). */
+export function firstSpanEndingAfter(spans: readonly Span[], offset: number): number {
+  let lo = 0;
+  let hi = spans.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    const s = spans[mid]!;
+    if (s.offset + s.length <= offset) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** The spans of one side that share bytes with [offset, offset + length): "read 1 carries writes 1–3". */
+export function overlapping(spans: readonly Span[], offset: number, length: number): Span[] {
+  const out: Span[] = [];
+  for (let i = firstSpanEndingAfter(spans, offset); i < spans.length && spans[i]!.offset < offset + length; i++) out.push(spans[i]!);
+  return out;
+}
+
+/** The byte at a stream offset, from whichever event holds it; undefined where hex was cut short or a gap is. */
+export function byteAt(ribbon: Ribbon, offset: number): number | undefined {
+  for (const spans of [ribbon.reads, ribbon.writes]) {
+    const s = spans[firstSpanEndingAfter(spans, offset)];
+    if (s === undefined || s.offset > offset) continue;
+    const b = eventBytes(s.event)[offset - s.offset];
+    if (b !== undefined) return b;
+  }
+  return undefined;
+}
+
+/** One line that says what happened to the boundaries, e.g. "3 writes → 1 read". */
+export function mappingSummary(r: Ribbon): string {
+  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  if (r.writes.length === 0 && r.reads.length === 0) return 'no bytes yet';
+  if (r.writes.length === 0) return `${plural(r.reads.length, 'read')} (writes of outside clients are not visible)`;
+  return `${plural(r.writes.length, 'write')} → ${plural(r.reads.length, 'read')}`;
+}
+
+export type RibbonItem =
+  | { type: 'span'; span: Span; x: number; w: number }
+  /** Spans too narrow to draw one by one at this zoom, drawn as one block. */
+  | { type: 'dense'; first: Span; count: number; bytes: number; x: number; w: number };
+
+/**
+ * What to draw of one side between pixels `pxFrom` and `pxTo`, at `ppb` pixels per byte with byte
+ * `start` at pixel 0. Only visible spans are returned, and runs of spans narrower than `minPx` are
+ * merged, so the number of elements is bounded by the width of the screen, not by the stream.
+ */
+export function layoutSpans(
+  spans: readonly Span[],
+  start: number,
+  ppb: number,
+  pxFrom: number,
+  pxTo: number,
+  minPx = 3,
+): RibbonItem[] {
+  const items: RibbonItem[] = [];
+  let dense: Extract<RibbonItem, { type: 'dense' }> | null = null;
+  for (let i = firstSpanEndingAfter(spans, start + pxFrom / ppb); i < spans.length; i++) {
+    const span = spans[i]!;
+    const x = (span.offset - start) * ppb;
+    if (x >= pxTo) break;
+    const w = span.length * ppb;
+    if (w >= minPx) {
+      if (dense) items.push(dense), (dense = null);
+      items.push({ type: 'span', span, x, w });
+      continue;
+    }
+    if (dense && x - (dense.x + dense.w) < 1) {
+      dense.count++;
+      dense.bytes += span.length;
+      dense.w = x + w - dense.x;
+    } else {
+      if (dense) items.push(dense);
+      dense = { type: 'dense', first: span, count: 1, bytes: span.length, x, w };
+    }
+    if (dense.w >= minPx * 4) items.push(dense), (dense = null);
+  }
+  if (dense) items.push(dense);
+  return items;
+}

@@ -1,0 +1,44 @@
+// The top line: is the page live, what is the echo server set to, and how much has been seen.
+import { useStoreView } from '../stream/event-store.ts';
+import { NoticeBar } from '../controls/notice.tsx';
+import { ViewControls } from '../controls/view-controls.tsx';
+
+export function StatusBar() {
+  const { link, config, stats, connections, paused, pending } = useStoreView();
+  const open = connections.filter((c) => c.state === 'open').length;
+  // The API does not name the echo server's port; any connection's local port is it.
+  const port = connections[0]?.localPort;
+  return (
+    <header className="status-bar">
+      <span className="brand">
+        tcp<span>scope</span>
+      </span>
+      <span data-testid="live-status" role="status" className={`link link-${link}`}>
+        <i aria-hidden="true" />
+        {link === 'live' ? 'live' : link === 'connecting' ? 'connecting' : 'disconnected'}
+      </span>
+      {link === 'disconnected' && <span className="muted">reconnecting…</span>}
+      {paused && <span className="badge warn">view paused{pending > 0 ? ` · ${pending.toLocaleString()} new` : ''}</span>}
+      <span className="sep" />
+      {config && (
+        <span className="muted" data-testid="config-summary">
+          echo server: buffer <b>{config.bufferSize} B</b> · reply <b>{config.replyMode}</b>
+          {config.paused && <b className="warn-text"> · not reading</b>}
+        </span>
+      )}
+      <span className="muted">
+        <b>{open}</b> open · <b>{stats.received.toLocaleString()}</b> events
+        {stats.skipped > 0 && <> · <b>{stats.skipped.toLocaleString()}</b> summarised</>}
+        {stats.missed > 0 && <> · <b className="warn-text">{stats.missed.toLocaleString()}</b> missed</>}
+      </span>
+      {port !== undefined && (
+        <span className="muted hint-nc" title="Connect your own client to the echo server">
+          try <code>nc 127.0.0.1 {port}</code>
+        </span>
+      )}
+      <span className="grow" />
+      <NoticeBar />
+      <ViewControls />
+    </header>
+  );
+}
