@@ -18,11 +18,22 @@ import { BurstClient } from './client/burst-client.ts';
 import { ConfigStore } from './config/config-store.ts';
 import { ConnectionRegistry } from './echo/connection-registry.ts';
 import { EchoServer } from './echo/echo-server.ts';
+import { FramingReadHandler } from './framing/framing-read-handler.ts';
+import { scenariosRoute } from './api/scenarios-route.ts';
+import { sessionRoute } from './api/session-route.ts';
+import { ScenarioRunner } from './scenarios/scenario-runner.ts';
+import { ConfigHistory } from './session/config-history.ts';
 import { nowMs } from './events/clock.ts';
 import { EventStore } from './events/event-store.ts';
 import { Recorder } from './events/recorder.ts';
 import { LiveHub } from './live/live-hub.ts';
 import { wsRoute } from './live/ws-route.ts';
+import { captureRoute } from './api/capture-route.ts';
+import { attachCapture } from './capture/attach-capture.ts';
+import type { CaptureService } from './capture/capture-service.ts';
+import { limitsRoute } from './api/limits-route.ts';
+import { resolveSecurity, type SecurityInput } from './security/security-options.ts';
+import { type SecurityState, useSecurity } from './security/use-security.ts';
 
 export const DEFAULT_STATIC_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../dist/web');
 
@@ -39,6 +50,14 @@ export interface TcpscopeOptions {
   batchIntervalMs?: number;
   /** A WebSocket subscriber with more unsent bytes than this is resynchronised instead of fed. */
   maxSubscriberBufferedBytes?: number;
+  /** Access token, extra host names and limits (server/security); defaults are safe on loopback. */
+  security?: SecurityInput;
+  /** How often live subscribers are pinged; one that missed the last ping is dropped. */
+  heartbeatMs?: number;
+  /** Run tcpdump for the wire view (default true; false with --no-capture). Socket sampling runs either way. */
+  capture?: boolean;
+  /** Replaces tcpdump's argv (tests simulate a capture program that fails). */
+  captureCommand?: string[];
 }
 
 export interface Tcpscope {
@@ -50,6 +69,10 @@ export interface Tcpscope {
   recorder: Recorder;
   echo: EchoServer;
   hub: LiveHub;
+  /** The token in force (and whether it was made up here), the limits and their refusal counts. */
+  security: SecurityState;
+  /** The wire view: tcpdump's segments and ss's socket samples of the echo server's connections. */
+  capture: CaptureService;
   close(): Promise<void>;
 }
 
@@ -63,33 +86,53 @@ function urlHost(host: string): string {
 
 export async function startTcpscope(options: Partial<TcpscopeOptions> = {}): Promise<Tcpscope> {
   const host = options.host ?? DEFAULT_HOST;
-  const tcpHost = options.tcpHost ?? host;
+  // The echo port stays on loopback unless asked: --host opens the dashboard, not the echo server.
+  const tcpHost = options.tcpHost ?? DEFAULT_HOST;
+  const settings = resolveSecurity(host, options.security);
   const config = new ConfigStore(options.config);
   const registry = new ConnectionRegistry();
   const recorder = new Recorder(new EventStore(options.eventStoreCapacity ?? EVENT_STORE_CAPACITY));
   const claims = new BuiltinClaims();
-  const echo = new EchoServer({ registry, recorder, config, claims });
+  const echo = new EchoServer({ registry, recorder, config, claims, maxConnections: settings.limits.maxConnections });
+  new FramingReadHandler({ echo, config, recorder });
   const hub = new LiveHub(
-    { recorder, registry, config },
-    { batchIntervalMs: options.batchIntervalMs, maxBufferedBytes: options.maxSubscriberBufferedBytes },
+    { recorder, registry, config, echo: () => (echo.boundPort ? { host: tcpHost, port: echo.boundPort } : null) },
+    {
+      batchIntervalMs: options.batchIntervalMs,
+      maxBufferedBytes: options.maxSubscriberBufferedBytes,
+      heartbeatMs: options.heartbeatMs,
+    },
   );
   config.onChange((next) => recorder.record({ kind: 'config', t: nowMs(), connId: 0, config: next }));
+  // After the line above, so that each change's own `config` event counts as before it.
+  const configHistory = new ConfigHistory(config, recorder);
 
   const tcpPort = await echo.listen(tcpHostsFor(tcpHost), options.tcpPort ?? 0);
+  const capture = attachCapture({ port: tcpPort, enabled: options.capture ?? true, command: options.captureCommand, registry, recorder, hub });
   const client = new BurstClient({
     recorder,
     claims,
     target: () => ({ host: tcpHost === '0.0.0.0' || tcpHost === '::' ? DEFAULT_HOST : tcpHost, port: tcpPort }),
+    serverFraming: () => config.get().framing,
   });
+  const scenarios = new ScenarioRunner({ config, client });
 
-  const app = Fastify({ logger: false });
+  const app = Fastify({ logger: false, bodyLimit: settings.limits.maxBodyBytes });
   useZodValidation(app);
-  await app.register(fastifyWebsocket);
+  await app.register(fastifyWebsocket, { options: { maxPayload: settings.limits.maxWsMessageBytes } });
+  // Before every route: Host, Origin, token, security headers and limits apply to all of them.
+  const security = await useSecurity(app, settings, { host, client, recorder });
+  await app.register(limitsRoute, { security });
   await app.register(configRoute, { config });
   await app.register(burstsRoute, { client });
   await app.register(connectionsRoute, { registry });
   await app.register(eventsRoute, { store: recorder.store });
+  await app.register(scenariosRoute, { scenarios });
+  await app.register(sessionRoute, {
+    session: { store: recorder.store, connections: () => registry.list(), config: () => config.get(), history: configHistory, nextSeq: () => recorder.nextSeq },
+  });
   await app.register(wsRoute, { hub });
+  await app.register(captureRoute, { capture });
   const staticDir = options.staticDir ?? DEFAULT_STATIC_DIR;
   if (existsSync(staticDir)) await app.register(fastifyStatic, { root: staticDir });
 
@@ -97,6 +140,7 @@ export async function startTcpscope(options: Partial<TcpscopeOptions> = {}): Pro
     await app.listen({ host, port: options.httpPort ?? 0 });
   } catch (err) {
     await echo.close();
+    await capture.stop();
     const e = err as NodeJS.ErrnoException;
     if (e.code === 'EADDRINUSE') throw new Error(`HTTP port ${options.httpPort} on ${host} is already in use`);
     throw err;
@@ -112,9 +156,12 @@ export async function startTcpscope(options: Partial<TcpscopeOptions> = {}): Pro
     recorder,
     echo,
     hub,
+    security,
+    capture,
     async close() {
       hub.closeAll(1001, 'tcpscope is shutting down');
       await echo.close();
+      await capture.stop();
       await app.close();
     },
   };

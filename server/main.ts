@@ -1,6 +1,7 @@
 // `npm start`: parse flags, start tcpscope, print where it listens, shut down cleanly on a signal.
 import { startTcpscope } from './app.ts';
 import { FlagError, parseFlags, USAGE } from './cli/flags.ts';
+import { accessNote, dashboardUrl, echoExposureWarning } from './security/security-options.ts';
 
 async function main(): Promise<void> {
   let flags;
@@ -23,6 +24,8 @@ async function main(): Promise<void> {
       host: flags.host,
       tcpHost: flags.tcpHost,
       config: { bufferSize: flags.bufferSize, replyMode: flags.replyMode },
+      security: flags.security,
+      capture: flags.capture,
     });
   } catch (err) {
     process.stderr.write(`tcpscope: ${(err as Error).message}\n`);
@@ -30,10 +33,16 @@ async function main(): Promise<void> {
   }
   const tcpHost = flags.tcpHost.includes(':') ? `[${flags.tcpHost}]` : flags.tcpHost;
   process.stdout.write(
-    `tcpscope dashboard: ${scope.httpUrl}/\n` +
+    `tcpscope dashboard: ${dashboardUrl(scope.httpUrl, scope.security)}\n` +
       `tcpscope echo server: ${tcpHost}:${scope.tcpPort}${flags.tcpHost === '127.0.0.1' ? ' and [::1]:' + scope.tcpPort : ''}` +
-      ` (read buffer ${flags.bufferSize} bytes, reply ${flags.replyMode})\n`,
+      ` (read buffer ${flags.bufferSize} bytes, reply ${flags.replyMode})\n` +
+      accessNote(scope.security),
   );
+  process.stderr.write(echoExposureWarning(flags.tcpHost));
+  // The wire view needs tcpdump; without it everything else works, and the reason is told once here.
+  void scope.capture.whenListening().then((listening) => {
+    if (!listening && flags.capture) process.stderr.write(`tcpscope: wire capture is off: ${scope.capture.state().reason}\n`);
+  });
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;

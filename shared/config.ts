@@ -18,12 +18,14 @@ export const FRAMING_MAX_MESSAGE_BYTES_DEFAULT = 65536;
 export const FRAMING_MAX_MESSAGE_BYTES_MAX = 16 * 1024 * 1024;
 export const FRAMING_DELIMITER_MAX_BYTES = 16;
 
-const maxMessageBytes = z
-  .number()
-  .int()
-  .min(1)
-  .max(FRAMING_MAX_MESSAGE_BYTES_MAX, { error: `must be an integer from 1 to ${FRAMING_MAX_MESSAGE_BYTES_MAX}` })
-  .default(FRAMING_MAX_MESSAGE_BYTES_DEFAULT);
+const framingBytes = () =>
+  z
+    .number({ error: `must be an integer from 1 to ${FRAMING_MAX_MESSAGE_BYTES_MAX}` })
+    .int({ error: `must be an integer from 1 to ${FRAMING_MAX_MESSAGE_BYTES_MAX}` })
+    .min(1, { error: `must be an integer from 1 to ${FRAMING_MAX_MESSAGE_BYTES_MAX}` })
+    .max(FRAMING_MAX_MESSAGE_BYTES_MAX, { error: `must be an integer from 1 to ${FRAMING_MAX_MESSAGE_BYTES_MAX}` });
+
+const maxMessageBytes = framingBytes().default(FRAMING_MAX_MESSAGE_BYTES_DEFAULT);
 
 /** How the server cuts the byte stream into messages. `raw`: it does not; every read stands alone. */
 export const FramingSchema = z.discriminatedUnion(
@@ -33,7 +35,7 @@ export const FramingSchema = z.discriminatedUnion(
     z.strictObject({
       mode: z.literal('delimiter'),
       delimiter: z
-        .string()
+        .string({ error: 'must be a string' })
         .min(1, { error: 'must not be empty' })
         .max(FRAMING_DELIMITER_MAX_BYTES, { error: `must be at most ${FRAMING_DELIMITER_MAX_BYTES} characters` })
         .default('\n'),
@@ -41,7 +43,7 @@ export const FramingSchema = z.discriminatedUnion(
     }),
     z.strictObject({
       mode: z.literal('fixed'),
-      size: z.number().int().min(1).max(FRAMING_MAX_MESSAGE_BYTES_MAX, { error: `must be an integer from 1 to ${FRAMING_MAX_MESSAGE_BYTES_MAX}` }),
+      size: framingBytes(),
     }),
     z.strictObject({
       mode: z.literal('length-prefix'),

@@ -43,3 +43,21 @@ export const LIVE_BATCH_INTERVAL_MS = 25;
 export const LIVE_BATCH_MAX_EVENTS = 200;
 /** A subscriber whose socket holds more than this many unsent bytes is behind: it skips to a fresh snapshot. */
 export const LIVE_SUBSCRIBER_MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
+
+// Guards against floods; each has a flag (server/security/security-flags.ts) and a line in the README.
+/** Open echo connections; more are accepted, closed at once and logged as `close` with reason `limit`. */
+export const MAX_CONNECTIONS_DEFAULT = 1000;
+/** Live WebSocket subscribers at once; more are refused with 503. */
+export const MAX_SUBSCRIBERS_DEFAULT = 50;
+/** Largest WebSocket message a page may send; a larger one closes the socket with 1009. */
+export const MAX_WS_MESSAGE_BYTES_DEFAULT = 64 * 1024;
+/** Largest HTTP request body; a larger one is refused with 413. */
+export const MAX_BODY_BYTES_DEFAULT = 1024 * 1024;
+/** Bursts of the built-in client in flight at once; more are refused with 503. */
+export const MAX_BURSTS_DEFAULT = 10;
+/** Bursts started per minute, all clients together; more are refused with 429. */
+export const BURST_RATE_PER_MINUTE_DEFAULT = 600;
+/** The server pings every live subscriber this often; one that has not answered the last ping is dropped. */
+export const WS_HEARTBEAT_MS = 30_000;
+/** On shutdown, a subscriber that has not finished the closing handshake by then is cut off. */
+export const WS_CLOSE_GRACE_MS = 1000;

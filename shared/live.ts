@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { ConfigSchema } from './config.ts';
 import { ConnectionSchema } from './connections.ts';
 import { EventSchema } from './events.ts';
+import { CaptureStateSchema } from './wire.ts';
 
 export const SnapshotMessageSchema = z.object({
   type: z.literal('snapshot'),
@@ -12,6 +13,10 @@ export const SnapshotMessageSchema = z.object({
   events: z.array(EventSchema),
   /** The seq the next event will have: events below it are in the snapshot or gone. */
   nextSeq: z.number().int(),
+  /** The wire capture's state (GET /api/capture); absent from servers without a capture. */
+  capture: CaptureStateSchema.optional(),
+  /** Where the echo server listens, so the page can say how to connect to it. */
+  echo: z.object({ host: z.string(), port: z.number().int() }).optional(),
 });
 
 export const BatchMessageSchema = z.object({
@@ -28,6 +33,8 @@ export const MissedMessageSchema = z.object({ type: z.literal('missed'), count: 
 
 export const ErrorMessageSchema = z.object({ type: z.literal('error'), message: z.string() });
 export const PongMessageSchema = z.object({ type: z.literal('pong'), id: z.number().int() });
+/** The wire capture turned on or off, or its reason changed. */
+export const CaptureMessageSchema = z.object({ type: z.literal('capture'), state: CaptureStateSchema });
 
 export const ServerMessageSchema = z.discriminatedUnion('type', [
   SnapshotMessageSchema,
@@ -35,6 +42,7 @@ export const ServerMessageSchema = z.discriminatedUnion('type', [
   MissedMessageSchema,
   ErrorMessageSchema,
   PongMessageSchema,
+  CaptureMessageSchema,
 ]);
 export type ServerMessage = z.infer<typeof ServerMessageSchema>;
 export type SnapshotMessage = z.infer<typeof SnapshotMessageSchema>;

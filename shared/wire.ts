@@ -109,7 +109,24 @@ export const CaptureStateSchema = z.object({
 });
 export type CaptureState = z.infer<typeof CaptureStateSchema>;
 
+/** The reason GET /api/capture gives when tcpscope was started with --no-capture. */
+export const NO_CAPTURE_REASON = 'turned off with --no-capture';
+
 /** What the capture hands to the recorder: an event before the recorder gives it its `seq`. */
 export type UnsequencedSegment = Omit<SegmentEvent, 'seq'>;
 export type UnsequencedSample = Omit<SampleEvent, 'seq'>;
 export type UnsequencedWireEvent = UnsequencedSegment | UnsequencedSample;
+
+/** GET /api/capture.pcap?connId=N: the connection whose captured frames to download. */
+export const PcapQuerySchema = z.strictObject({
+  connId: z
+    .string({ error: 'is required: the id of a connection' })
+    .regex(/^\d{1,10}$/, { error: 'must be a connection id, an integer from 1 to 4294967295' })
+    .transform(Number)
+    .pipe(z.number().int().min(1, { error: 'must be a connection id, an integer from 1 to 4294967295' }).max(0xffffffff, { error: 'must be a connection id, an integer from 1 to 4294967295' })),
+});
+export type PcapQuery = z.infer<typeof PcapQuerySchema>;
+
+/** What a pcap download holds at most: the newest frames of each connection within these bounds. */
+export const PCAP_PER_CONNECTION_BYTES = 10 * 1024 * 1024;
+export const PCAP_TOTAL_BYTES = 64 * 1024 * 1024;

@@ -8,8 +8,9 @@ import type { ServerMessage } from '../shared/live.ts';
 import { startTcpscope, type Tcpscope, type TcpscopeOptions } from '../server/app.ts';
 import type { StoredEvent } from '../server/events/stored-event.ts';
 
+/** Without tcpdump unless a test asks for `capture: true`: most tests do not look at the wire. */
 export async function startTestScope(options: Partial<TcpscopeOptions> = {}): Promise<Tcpscope> {
-  return startTcpscope({ httpPort: 0, tcpPort: 0, staticDir: '/nonexistent', ...options });
+  return startTcpscope({ httpPort: 0, tcpPort: 0, staticDir: '/nonexistent', capture: false, ...options });
 }
 
 /** Resolves with the first recorded event (from now on) that matches. */
@@ -43,6 +44,18 @@ export function collectUntil(scope: Tcpscope, done: (all: StoredEvent[]) => bool
 export async function connectTcp(port: number, host = '127.0.0.1'): Promise<net.Socket> {
   const socket = net.connect({ port, host });
   await once(socket, 'connect');
+  return socket;
+}
+
+/**
+ * A client that never reads: its own user buffer and reading stopped at once, so whatever the server
+ * sends stays in the kernel's receive queue, and closing it sends RST instead of FIN.
+ */
+export async function connectUnreading(port: number, host = '127.0.0.1'): Promise<net.Socket> {
+  const socket = net.connect({ port, host, onread: { buffer: Buffer.alloc(64), callback: () => false } });
+  socket.on('error', () => {});
+  await once(socket, 'connect');
+  socket.pause();
   return socket;
 }
 

@@ -13,12 +13,19 @@ import { EventLog } from './views/event-log.tsx';
 import { ReadsChart } from './views/reads-chart.tsx';
 import { selectedConnection } from './views/selection.ts';
 import { StatusBar } from './views/status-bar.tsx';
+import { ViewSwitch, type MainView } from './wire/view-switch.tsx';
+import { WireView } from './wire/wire-view.tsx';
+import { FramingControl } from './framing/framing-control.tsx';
+import { ScenariosPanel } from './scenarios/scenarios-panel.tsx';
+import { SessionBar } from './session/session-bar.tsx';
+import { linkedConnection } from './session/view-link.ts';
 
 export function App() {
   const { connections } = useStoreView();
-  const [pinned, setPinned] = useState<number | null>(null);
+  const [pinned, setPinned] = useState<number | null>(linkedConnection);
   const selected = selectedConnection(connections, pinned);
   const isPinned = pinned !== null && selected?.id === pinned;
+  const [view, setView] = useState<MainView>('reads');
   useBackfill(selected);
 
   return (
@@ -27,14 +34,24 @@ export function App() {
         <StatusBar />
         <div className="toolbar" role="toolbar" aria-label="Commands">
           <BufferControl />
+          <FramingControl />
           <ReplyModeControl />
           <BurstForm />
+          <ViewSwitch view={view} onChange={setView} />
         </div>
-        <main className="grid">
+        <ScenariosPanel onRan={() => setPinned(null)} />
+        <SessionBar pinned={pinned} />
+        <main className={view === 'wire' ? 'grid wire-grid' : 'grid'}>
           <ConnectionList selectedId={selected?.id ?? null} pinned={isPinned} onSelect={setPinned} />
-          <ReadsChart conn={selected} />
-          <ByteRibbon conn={selected} />
-          <EventLog selectedConnId={selected?.id ?? null} />
+          {view === 'wire' ? (
+            <WireView conn={selected} />
+          ) : (
+            <>
+              <ReadsChart conn={selected} />
+              <ByteRibbon conn={selected} />
+              <EventLog selectedConnId={selected?.id ?? null} />
+            </>
+          )}
         </main>
       </div>
     </NoticeProvider>

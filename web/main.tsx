@@ -3,10 +3,12 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app.tsx';
 import { EventStore, StoreContext, liveSocketUrl } from './stream/event-store.ts';
+import { linkedSessionUrl } from './session/view-link.ts';
 import './styles.css';
 
 const store = new EventStore(liveSocketUrl());
-store.start();
+// A page opened on a session file (`?session=`) shows that file, offline: no live socket unless the file fails.
+if (linkedSessionUrl() === null) store.start();
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

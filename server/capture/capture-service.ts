@@ -1,7 +1,7 @@
 // The wire view behind one small interface: tcpdump's frames become `segment` events of the
 // connections the echo server accepted, ss's view of their sockets becomes `sample` events, and each
 // connection's frames are kept for a pcap download. Knows nothing of HTTP: the server wires it in.
-import type { CaptureState, UnsequencedWireEvent } from '../../shared/wire.ts';
+import { NO_CAPTURE_REASON, type CaptureState, type UnsequencedWireEvent } from '../../shared/wire.ts';
 import { createFrameStore, type FrameStoreLimits, type StoredFrame } from './frame-store.ts';
 import { decodeFrame } from './packet-decode.ts';
 import { writePcap } from './pcap-writer.ts';
@@ -52,7 +52,7 @@ export interface CaptureService {
   sampleNow(): Promise<void>;
 }
 
-export const NO_CAPTURE_REASON = 'turned off with --no-capture';
+export { NO_CAPTURE_REASON };
 
 export function createCaptureService(opts: CaptureServiceOptions): CaptureService {
   const { port, emit } = opts;

@@ -1,6 +1,7 @@
 // The raw captured frames of each connection, kept for pcap export. Bounded twice: the newest
 // `perConnBytes` of each connection, and `totalBytes` over all of them (the oldest frames anywhere go
 // first). Frames are evicted whole; a connection whose frames are all gone is forgotten.
+import { PCAP_PER_CONNECTION_BYTES, PCAP_TOTAL_BYTES } from '../../shared/wire.ts';
 import type { PcapFrame } from './pcap-writer.ts';
 
 export interface StoredFrame extends PcapFrame {
@@ -13,8 +14,8 @@ export interface FrameStoreLimits {
 }
 
 export const DEFAULT_FRAME_STORE_LIMITS: FrameStoreLimits = {
-  perConnBytes: 10 * 1024 * 1024,
-  totalBytes: 64 * 1024 * 1024,
+  perConnBytes: PCAP_PER_CONNECTION_BYTES,
+  totalBytes: PCAP_TOTAL_BYTES,
 };
 
 interface Entry {

@@ -68,7 +68,7 @@ describe('ss sampler', () => {
     expect(got).toHaveLength(2);
   });
 
-  it('at the fast rate, sends only what changed', async () => {
+  it('sends only what changed, at the fast rate and the slow one', async () => {
     const { port, server } = await stalledPair();
     const got: UnsequencedSample[] = [];
     const sampler = createSsSampler({ port, emit: (s) => got.push(s), slowMs: 1e9, fastForMs: 1e9 });
@@ -79,6 +79,12 @@ describe('ss sampler', () => {
     expect(first).toBe(2);
     await sampler.sampleOnce();
     expect(got).toHaveLength(first);
+
+    const slow = createSsSampler({ port, emit: (s) => got.push(s), fastForMs: 0 });
+    slow.track(1, tupleOf(server));
+    await slow.sampleOnce();
+    await slow.sampleOnce();
+    expect(got).toHaveLength(first + 2);
   });
 
   it('samples on its own timer once started', async () => {
@@ -90,6 +96,7 @@ describe('ss sampler', () => {
       port,
       fastMs: 5,
       slowMs: 5,
+      unchangedEveryMs: 0,
       emit: (s) => {
         got.push(s);
         if (got.length >= 4) enough();

@@ -1,6 +1,7 @@
 // Samples the kernel's view of every open connection on the echo port with `ss -tin`: one ss run per
 // tick for all of them (never one per connection), every 250 ms while data moves and every second
-// otherwise, and none while no connection is open.
+// otherwise, and none while no connection is open. A socket whose state did not change is reported
+// again only after `unchangedEveryMs`, so idle connections do not crowd real events out of the store.
 import { execFile } from 'node:child_process';
 import type { SocketSide, UnsequencedSample } from '../../shared/wire.ts';
 import { canonicalAddress } from './ip-address.ts';
@@ -16,6 +17,8 @@ export interface SsSamplerOptions {
   slowMs?: number;
   /** How long after the last sign of data the fast rate holds. */
   fastForMs?: number;
+  /** An unchanged socket is reported again after this long (a heartbeat for the charts). */
+  unchangedEveryMs?: number;
 }
 
 export interface SsSampler {
@@ -43,6 +46,7 @@ export function createSsSampler(opts: SsSamplerOptions): SsSampler {
   const fastMs = opts.fastMs ?? 250;
   const slowMs = opts.slowMs ?? 1000;
   const fastForMs = opts.fastForMs ?? 1000;
+  const unchangedEveryMs = opts.unchangedEveryMs ?? 15_000;
   const byKey = new Map<string, number>();
   const keyOf = new Map<number, string>();
   const closing = new Set<number>();
@@ -64,7 +68,7 @@ export function createSsSampler(opts: SsSamplerOptions): SsSampler {
     });
   }
 
-  function emitRow(row: SsSocket, t: number, fast: boolean): void {
+  function emitRow(row: SsSocket, t: number): void {
     let side: SocketSide;
     let key: string;
     if (row.localPort === port) {
@@ -95,9 +99,9 @@ export function createSsSampler(opts: SsSamplerOptions): SsSampler {
     const sig = `${row.state} ${row.recvQ} ${row.sendQ} ${row.rttMs} ${row.cwnd} ${row.sndWnd} ${row.rcvWnd} ${row.rcvSpace}`;
     const lk = `${connId}/${side}`;
     const prev = last.get(lk);
-    // At the fast rate only changes go out, so a busy connection costs events only when something moved;
-    // every connection still reports at least once a slow beat.
-    if (fast && prev !== undefined && prev.sig === sig && t - prev.t < slowMs) return;
+    // Only changes go out, so a connection costs events only when something moved; an unchanged one
+    // still reports once every `unchangedEveryMs`.
+    if (prev !== undefined && prev.sig === sig && t - prev.t < unchangedEveryMs) return;
     last.set(lk, { sig, t });
     emit(sample);
   }
@@ -114,8 +118,7 @@ export function createSsSampler(opts: SsSamplerOptions): SsSampler {
       return;
     }
     const t = nowMs();
-    const fast = t - lastData < fastForMs;
-    for (const row of parseSs(text)) emitRow(row, t, fast);
+    for (const row of parseSs(text)) emitRow(row, t);
     for (const id of finishing) {
       const key = keyOf.get(id);
       if (key !== undefined && byKey.get(key) === id) byKey.delete(key);

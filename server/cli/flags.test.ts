@@ -10,13 +10,20 @@ describe('parseFlags', () => {
       tcpHost: '127.0.0.1',
       bufferSize: 1024,
       replyMode: 'ack',
+      capture: true,
+      security: { token: null, allowHosts: [], limits: {} },
       help: false,
     });
   });
 
   it('reads every flag', () => {
     const f = parseFlags(['--http-port', '0', '--tcp-port', '7007', '--host', '::1', '--buffer-size', '7', '--reply', 'echo']);
-    expect(f).toMatchObject({ httpPort: 0, tcpPort: 7007, host: '::1', tcpHost: '::1', bufferSize: 7, replyMode: 'echo' });
+    // --host moves the dashboard only: the echo port stays on loopback unless --tcp-host says otherwise.
+    expect(f).toMatchObject({ httpPort: 0, tcpPort: 7007, host: '::1', tcpHost: '127.0.0.1', bufferSize: 7, replyMode: 'echo' });
+  });
+
+  it('turns the wire capture off with --no-capture', () => {
+    expect(parseFlags(['--no-capture']).capture).toBe(false);
   });
 
   it.each([

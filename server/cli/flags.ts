@@ -5,6 +5,8 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { BufferSizeSchema, type ReplyMode, ReplyModeSchema } from '../../shared/config.ts';
 import { DEFAULT_HOST, DEFAULT_HTTP_PORT, DEFAULT_TCP_PORT } from '../../shared/limits.ts';
+import { parseSecurityFlags, SECURITY_FLAG_OPTIONS, SECURITY_USAGE } from '../security/security-flags.ts';
+import type { SecurityInput } from '../security/security-options.ts';
 
 export interface Flags {
   httpPort: number;
@@ -13,6 +15,10 @@ export interface Flags {
   tcpHost: string;
   bufferSize: number;
   replyMode: ReplyMode;
+  /** --token, --allow-host and the limits. */
+  security: SecurityInput;
+  /** False with --no-capture: no tcpdump, no wire view (socket sampling still runs). */
+  capture: boolean;
   help: boolean;
 }
 
@@ -22,11 +28,12 @@ export const USAGE = `Usage: npm start -- [flags]
 
   --http-port P     dashboard and API port (default ${DEFAULT_HTTP_PORT}; 0 picks a free one)
   --tcp-port T      TCP echo server port (default ${DEFAULT_TCP_PORT}; 0 picks a free one)
-  --host H          address the dashboard, API and (unless --tcp-host) echo server listen on (default ${DEFAULT_HOST})
-  --tcp-host H      address the echo server listens on (default: --host; ${DEFAULT_HOST} also listens on ::1)
+  --host H          address the dashboard and API listen on (default ${DEFAULT_HOST}; any other needs a token)
+  --tcp-host H      address the echo server listens on (default ${DEFAULT_HOST}, which also listens on ::1)
   --buffer-size N   the echo server's read buffer, 1..65536 bytes (default 1024)
   --reply MODE      ack (write "Received: N"), echo, or none (default ack)
-  --help            this text
+  --no-capture      run no tcpdump: no segments in the wire view (socket samples stay)
+${SECURITY_USAGE}  --help            this text
 `;
 
 const portSchema = z
@@ -51,7 +58,7 @@ function check<T>(flag: string, schema: z.ZodType<T>, raw: string | undefined, f
 }
 
 export function parseFlags(argv: string[]): Flags {
-  let values: Record<string, string | boolean | undefined>;
+  let values: Record<string, string | boolean | (string | boolean)[] | undefined>;
   try {
     ({ values } = parseArgs({
       args: argv,
@@ -64,6 +71,8 @@ export function parseFlags(argv: string[]): Flags {
         'tcp-host': { type: 'string' },
         'buffer-size': { type: 'string' },
         reply: { type: 'string' },
+        'no-capture': { type: 'boolean' },
+        ...SECURITY_FLAG_OPTIONS,
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -76,9 +85,13 @@ export function parseFlags(argv: string[]): Flags {
     httpPort: check('http-port', portSchema, str('http-port'), DEFAULT_HTTP_PORT),
     tcpPort: check('tcp-port', portSchema, str('tcp-port'), DEFAULT_TCP_PORT),
     host,
-    tcpHost: check('tcp-host', hostSchema, str('tcp-host'), host),
+    tcpHost: check('tcp-host', hostSchema, str('tcp-host'), DEFAULT_HOST),
     bufferSize: check('buffer-size', bufferSchema, str('buffer-size'), 1024),
     replyMode: check('reply', ReplyModeSchema, str('reply'), 'ack'),
+    security: parseSecurityFlags(values, (message) => {
+      throw new FlagError(message);
+    }),
+    capture: values['no-capture'] !== true,
     help: values.help === true,
   };
 }

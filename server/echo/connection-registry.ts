@@ -18,6 +18,7 @@ export class ConnectionRegistry {
   private readonly byTuple = new Map<string, ConnectionState>();
   private readonly closed: ConnectionState[] = [];
   private readonly openListeners = new Set<(c: ConnectionState) => void>();
+  private readonly closeListeners = new Set<(c: ConnectionState) => void>();
 
   allocateId(): number {
     return this.nextId++;
@@ -39,6 +40,7 @@ export class ConnectionRegistry {
     this.byTuple.delete(tupleKey(c.remoteAddress, c.remotePort, c.localPort));
     this.closed.push(c);
     if (this.closed.length > CLOSED_CONNECTIONS_KEPT) this.closed.shift();
+    for (const l of this.closeListeners) l(c);
   }
 
   get(id: number): ConnectionState | undefined {
@@ -57,6 +59,12 @@ export class ConnectionRegistry {
   onOpen(listener: (c: ConnectionState) => void): () => void {
     this.openListeners.add(listener);
     return () => this.openListeners.delete(listener);
+  }
+
+  /** Calls `listener` with each connection as it is retired (closed). */
+  onClose(listener: (c: ConnectionState) => void): () => void {
+    this.closeListeners.add(listener);
+    return () => this.closeListeners.delete(listener);
   }
 
   /** Open connections first (oldest first), then the closed ones, oldest first. */

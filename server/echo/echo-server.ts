@@ -142,8 +142,23 @@ export class EchoServer {
     const offset = conn.bytesRead;
     conn.reads++;
     conn.bytesRead += nread;
-    const e = this.deps.recorder.chunk('read', conn, offset, buf, nread);
-    this.readHandler.onRead(conn, buf, nread, e.seq);
+    // Node calls us straight from the socket's native read: a throw here would take the whole process
+    // down. A bug met by one connection closes that connection, with the error's code, and nothing else.
+    try {
+      const e = this.deps.recorder.chunk('read', conn, offset, buf, nread);
+      this.readHandler.onRead(conn, buf, nread, e.seq);
+    } catch (err) {
+      this.failConnection(conn, err);
+    }
+  }
+
+  /** Closes `conn` with reason `error` and the code (or name) of what went wrong, and says so on stderr. */
+  failConnection(conn: ConnectionState, err: unknown): void {
+    const e = err as { code?: unknown; name?: unknown; stack?: unknown; message?: unknown };
+    const code = typeof e?.code === 'string' ? e.code : typeof e?.name === 'string' ? e.name : 'Error';
+    conn.pendingReason ??= { reason: 'error', code };
+    conn.socket.destroy();
+    process.emitWarning(`connection ${conn.id} closed after an unexpected error: ${String(e?.stack ?? e?.message ?? err)}`, 'TcpscopeConnectionError');
   }
 
   /** Replies to one unit (a read, or a framed message) per the reply mode. */

@@ -101,6 +101,18 @@ describe('ConnectionFramer', () => {
     expect(seen).toEqual([6, 14]);
   });
 
+  it('starts at a given stream offset and says where the active framing took over', () => {
+    const framer = new ConnectionFramer(LINES, 100);
+    const offsets: number[] = [];
+    framer.push(bytes('ab\ncd'), 1, (_m, _f, _l, offset) => offsets.push(offset));
+    expect(offsets).toEqual([100]);
+    expect(framer.activeSince).toBe(100);
+    framer.setFraming(SEVEN);
+    framer.push(bytes('\n1234567'), 2, (_m, _f, _l, offset) => offsets.push(offset));
+    expect(offsets).toEqual([100, 103, 106]);
+    expect(framer.activeSince).toBe(106);
+  });
+
   it('lets the last change win, and cancels a pending change when the active framing is set again', () => {
     const framer = new ConnectionFramer(SEVEN);
     framer.push(bytes('abc'), 1, () => {});

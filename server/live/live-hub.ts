@@ -4,12 +4,15 @@
 // missed, and gets a fresh snapshot once it drains: it never slows the echo server or the others.
 import type { WebSocket } from 'ws';
 import { ClientMessageSchema, type ServerMessage, type SnapshotMessage } from '../../shared/live.ts';
+import type { CaptureState } from '../../shared/wire.ts';
 import {
   LIVE_BATCH_INTERVAL_MS,
   LIVE_BATCH_MAX_EVENTS,
   LIVE_HEX_PREVIEW_BYTES,
   LIVE_SUBSCRIBER_MAX_BUFFERED_BYTES,
   SNAPSHOT_EVENTS,
+  WS_CLOSE_GRACE_MS,
+  WS_HEARTBEAT_MS,
 } from '../../shared/limits.ts';
 import type { ConfigStore } from '../config/config-store.ts';
 import type { ConnectionRegistry } from '../echo/connection-registry.ts';
@@ -17,6 +20,7 @@ import type { ConnectionState } from '../echo/connection-state.ts';
 import type { Recorder } from '../events/recorder.ts';
 import { type StoredEvent, toWire } from '../events/stored-event.ts';
 import { zodMessage } from '../api/zod-validation.ts';
+import { Heartbeat } from './heartbeat.ts';
 
 interface Subscriber {
   ws: WebSocket;
@@ -33,13 +37,25 @@ export class LiveHub {
 
   private readonly batchIntervalMs: number;
   private readonly maxBufferedBytes: number;
+  /** Drops subscribers that vanished without a close frame. */
+  private readonly heartbeat: Heartbeat;
+  private closing = false;
+  /** The wire capture's current state, when there is a capture. */
+  private captureState: (() => CaptureState) | null = null;
 
   constructor(
-    private readonly deps: { recorder: Recorder; registry: ConnectionRegistry; config: ConfigStore },
-    options: { batchIntervalMs?: number | undefined; maxBufferedBytes?: number | undefined } = {},
+    private readonly deps: {
+      recorder: Recorder;
+      registry: ConnectionRegistry;
+      config: ConfigStore;
+      /** Where the echo server listens, once it does. */
+      echo?: () => { host: string; port: number } | null;
+    },
+    options: { batchIntervalMs?: number | undefined; maxBufferedBytes?: number | undefined; heartbeatMs?: number | undefined } = {},
   ) {
     this.batchIntervalMs = options.batchIntervalMs ?? LIVE_BATCH_INTERVAL_MS;
     this.maxBufferedBytes = options.maxBufferedBytes ?? LIVE_SUBSCRIBER_MAX_BUFFERED_BYTES;
+    this.heartbeat = new Heartbeat(options.heartbeatMs ?? WS_HEARTBEAT_MS);
     deps.recorder.subscribe((e, conn) => this.offer(e, conn));
   }
 
@@ -55,6 +71,11 @@ export class LiveHub {
   }
 
   add(ws: WebSocket): void {
+    if (this.closing) {
+      ws.close(1001, 'tcpscope is shutting down'); // an upgrade that finished during shutdown
+      return;
+    }
+    this.heartbeat.watch(ws);
     const sub: Subscriber = { ws, missed: -1 };
     this.subscribers.add(sub);
     ws.on('close', () => this.subscribers.delete(sub));
@@ -65,7 +86,12 @@ export class LiveHub {
 
   /** Closes every subscriber with `code` (1001 on shutdown). */
   closeAll(code: number, reason: string): void {
-    for (const sub of this.subscribers) sub.ws.close(code, reason);
+    this.closing = true;
+    this.heartbeat.stop();
+    const closing = [...this.subscribers].map((sub) => sub.ws);
+    for (const ws of closing) ws.close(code, reason);
+    // A vanished peer never answers the close frame: cut it off rather than hold shutdown for ws's 30 s.
+    setTimeout(() => closing.forEach((ws) => ws.terminate()), WS_CLOSE_GRACE_MS).unref();
     this.subscribers.clear();
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
@@ -79,7 +105,21 @@ export class LiveHub {
       connections: this.deps.registry.list(),
       events: events.map((e) => toWire(e, LIVE_HEX_PREVIEW_BYTES)),
       nextSeq: this.deps.recorder.nextSeq,
+      ...(this.deps.echo?.() ? { echo: this.deps.echo()! } : {}),
+      ...(this.captureState ? { capture: this.captureState() } : {}),
     };
+  }
+
+  /** Snapshots carry the capture's state from now on; `captureChanged` tells every subscriber of a change. */
+  watchCapture(state: () => CaptureState): void {
+    this.captureState = state;
+  }
+
+  captureChanged(): void {
+    if (this.captureState === null) return;
+    const message: ServerMessage = { type: 'capture', state: this.captureState() };
+    // A lagging subscriber gets it with its next snapshot.
+    for (const sub of this.subscribers) if (sub.missed < 0) this.send(sub.ws, message);
   }
 
   // On the per-read path: O(1), and nothing at all while nobody watches.

@@ -3,7 +3,8 @@
 // handful of renders, not a thousand.
 import { createContext, useContext, useSyncExternalStore } from 'react';
 import type { Config } from '../../shared/config.ts';
-import type { ServerMessage } from '../../shared/live.ts';
+import type { BatchMessage, ServerMessage, SnapshotMessage } from '../../shared/live.ts';
+import type { CaptureState } from '../../shared/wire.ts';
 import { EVENTS_QUERY_LIMIT_MAX } from '../../shared/limits.ts';
 import { LiveSocket } from './live-socket.ts';
 import { api } from '../api.ts';
@@ -24,6 +25,8 @@ export class EventStore {
   private paused = false;
   private receivedAtPause = 0;
   private serverError: string | null = null;
+  /** The wire capture's state as the server last told it; null from a server that does not say. */
+  private capture: CaptureState | null = null;
   /** The first snapshot on a fresh socket replaces everything; one after `missed` is merged. */
   private nextSnapshotResets = true;
   private frame = 0;
@@ -63,6 +66,9 @@ export class EventStore {
 
   readonly getView = (): StoreView => this.view;
 
+  /** Changes only when the server reports a new state, so it can feed useSyncExternalStore as is. */
+  readonly getCapture = (): CaptureState | null => this.capture;
+
   setPaused(paused: boolean): void {
     if (paused === this.paused) return;
     this.paused = paused;
@@ -76,8 +82,25 @@ export class EventStore {
     this.schedule();
   }
 
+  /**
+   * Session replay (web/session/): the live socket stops for good and the file feeds the same state, so
+   * every view follows the scrubber unchanged. A snapshot replaces the state (a seek), a batch appends.
+   */
+  replay(msg: SnapshotMessage | BatchMessage): void {
+    if (this.link !== 'replay') {
+      this.socket.stop();
+      this.link = 'replay';
+      this.state = createLiveState(); // nothing of the live picture (a Clear mark, say) carries over
+    }
+    if (msg.type === 'snapshot') applySnapshot(this.state, msg, 'reset');
+    else applyBatch(this.state, msg);
+    this.forceData = true;
+    this.schedule();
+  }
+
   /** The answer to a PATCH is the new config: show it now rather than waiting for its event. */
   applyConfig(config: Config): void {
+    if (this.link === 'replay') return; // the file's config is the one shown
     setConfig(this.state, config);
     this.schedule();
   }
@@ -95,6 +118,7 @@ export class EventStore {
    * comes first.
    */
   backfill(connId: number): void {
+    if (this.link === 'replay') return; // a session file has nothing more to fetch
     const c = this.state.connections.get(connId);
     if (c === undefined) return;
     const counters = `${c.writes}/${c.reads}`;
@@ -139,12 +163,16 @@ export class EventStore {
         this.nextSnapshotResets = false;
         this.link = 'live';
         this.forceData ||= this.paused; // a new server's picture replaces a frozen one from an old server
+        if (msg.capture !== undefined) this.capture = msg.capture;
         break;
       case 'batch':
         applyBatch(this.state, msg);
         break;
       case 'missed':
         applyMissed(this.state, msg.count);
+        break;
+      case 'capture':
+        this.capture = msg.state;
         break;
       case 'error':
         this.serverError = msg.message;

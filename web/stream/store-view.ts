@@ -5,7 +5,8 @@ import type { Connection } from '../../shared/connections.ts';
 import type { TcpEvent } from '../../shared/events.ts';
 import type { ConfigSince, ConnStream, LiveState, LiveStats } from './event-state.ts';
 
-export type LinkState = 'connecting' | 'live' | 'disconnected';
+/** `replay`: the page shows a session file (web/session/), not a live server. */
+export type LinkState = 'connecting' | 'live' | 'disconnected' | 'replay';
 
 export interface StoreView {
   link: LinkState;

@@ -1,0 +1,72 @@
+// How much each scenario does: the full run (about three minutes on a 2-core machine) and --quick
+// (a smoke run in well under 30 s whose figures mean little). Sizes are per buffer because a 7-byte
+// buffer reads ~100× fewer bytes per second than a 1024-byte one.
+export type StreamReply = 'none' | 'echo';
+
+export interface Plan {
+  quick: boolean;
+  throughput: {
+    rounds: number;
+    buffers: number[];
+    replies: StreamReply[];
+    bytes(bufferSize: number, reply: StreamReply): number;
+    /** A run stops sending after this long, so that a slow server cannot stretch the bench. */
+    maxSeconds: number;
+  };
+  latency: { rounds: number; count: number; warmup: number; size: number; bufferSize: number };
+  scale: { rounds: number; conns: number[]; totalBytes: number; bufferSize: number; settleMs: number; maxSeconds: number };
+  fanout: { rounds: number; subscribers: number[]; bytes: number; bufferSize: number; maxSeconds: number };
+  writeToWs: { samples: number; maxGapMs: number; timeoutMs: number };
+  flood: { bytes: number; bufferSize: number; settleMs: number; missedTimeoutMs: number };
+}
+
+const MiB = 1024 * 1024;
+
+export function makePlan(quick: boolean): Plan {
+  if (quick) {
+    return {
+      quick,
+      throughput: {
+        rounds: 1,
+        buffers: [7, 1024, 65536],
+        replies: ['none', 'echo'],
+        bytes: (b) => (b < 64 ? 128 * 1024 : b < 4096 ? 8 * MiB : 32 * MiB),
+        maxSeconds: 0.4,
+      },
+      latency: { rounds: 1, count: 1000, warmup: 100, size: 7, bufferSize: 1024 },
+      scale: { rounds: 1, conns: [1, 100, 1000], totalBytes: 8 * MiB, bufferSize: 1024, settleMs: 100, maxSeconds: 0.5 },
+      fanout: { rounds: 1, subscribers: [1, 10], bytes: 8 * MiB, bufferSize: 1024, maxSeconds: 0.4 },
+      writeToWs: { samples: 20, maxGapMs: 10, timeoutMs: 2000 },
+      flood: { bytes: 64 * MiB, bufferSize: 1024, settleMs: 300, missedTimeoutMs: 3000 },
+    };
+  }
+  return {
+    quick,
+    throughput: {
+      rounds: 3,
+      buffers: [7, 1024, 65536],
+      replies: ['none', 'echo'],
+      bytes: (b, reply) => (b < 64 ? (reply === 'none' ? 4 : 2) * MiB : b < 4096 && reply === 'echo' ? 64 * MiB : 256 * MiB),
+      maxSeconds: 1.5,
+    },
+    latency: { rounds: 5, count: 10000, warmup: 1000, size: 7, bufferSize: 1024 },
+    scale: { rounds: 3, conns: [1, 100, 1000], totalBytes: 64 * MiB, bufferSize: 1024, settleMs: 300, maxSeconds: 1.5 },
+    fanout: { rounds: 3, subscribers: [1, 10, 50], bytes: 128 * MiB, bufferSize: 1024, maxSeconds: 1.5 },
+    writeToWs: { samples: 300, maxGapMs: 10, timeoutMs: 2000 },
+    flood: { bytes: 1024 * MiB, bufferSize: 1024, settleMs: 3000, missedTimeoutMs: 15000 },
+  };
+}
+
+/** Steps in the plan, for the progress line. */
+export function countSteps(plan: Plan, only: ReadonlySet<string> | null): Record<string, number> {
+  const on = (s: string) => only === null || only.has(s);
+  const t = plan.throughput;
+  return {
+    throughput: on('throughput') ? t.buffers.length * t.replies.length * 4 * (t.rounds + 1) : 0,
+    latency: on('latency') ? plan.latency.rounds * 4 : 0,
+    scale: on('scale') ? plan.scale.conns.length * plan.scale.rounds * 3 : 0,
+    fanout: on('fanout') ? plan.fanout.subscribers.length * plan.fanout.rounds * 2 : 0,
+    'write-to-ws': on('write-to-ws') ? 1 : 0,
+    flood: on('flood') ? 1 : 0,
+  };
+}

@@ -1,0 +1,173 @@
+// One run's results as tables, rendered either for the terminal or as Markdown.
+import type { BenchResults } from '../results.ts';
+import type { Summary } from '../stats.ts';
+import { SERVER_LABELS, type ServerKind } from '../servers.ts';
+import { checkTargets } from './targets.ts';
+
+export interface Table {
+  title: string;
+  note?: string;
+  columns: string[];
+  rows: string[][];
+}
+
+const MB = 1e6;
+
+function fmt(v: number, digits: number): string {
+  if (!Number.isFinite(v)) return '—';
+  return v.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+}
+
+/** "median (min–max)", or just the median for a single round. */
+function spread(s: Summary, digits = 0, scale = 1): string {
+  if (s.n === 0) return '—';
+  const m = fmt(s.median / scale, digits);
+  return s.n === 1 ? m : `${m} (${fmt(s.min / scale, digits)}–${fmt(s.max / scale, digits)})`;
+}
+
+function size(bytes: number): string {
+  const [unit, div] = bytes >= 2 ** 30 ? ['GiB', 2 ** 30] : bytes >= 2 ** 20 ? ['MiB', 2 ** 20] : ['KiB', 1024];
+  const v = bytes / div;
+  return `${Number.isInteger(v) ? v : v.toFixed(1)} ${unit}`;
+}
+
+const verdict = (v: { met: boolean } | null) => (v === null ? '' : v.met ? 'met' : 'NOT MET');
+
+export function buildTables(r: BenchResults): Table[] {
+  const tables: Table[] = [];
+  const none: Summary = { median: Number.NaN, min: Number.NaN, max: Number.NaN, n: 0 };
+  tables.push({
+    title: 'Targets',
+    note: 'tcpscope = as `npm start` runs it' + (r.capture?.active ? ' (wire capture on: tcpdump runs)' : ` (wire capture off: ${r.capture?.reason ?? 'unknown'})`) + '; --no-capture = the same without tcpdump. Ratios are medians (min–max) over rounds.',
+    columns: ['target', 'goal', 'tcpscope', 'met', '--no-capture', 'met'],
+    rows: checkTargets(r).map((t) => [t.name, t.target, t.tcpscope.measured, verdict(t.tcpscope), t.nocapture?.measured ?? '', verdict(t.nocapture)]),
+  });
+  if (r.throughput) {
+    tables.push({
+      title: 'Throughput: one connection streaming',
+      note: 'MB/s as median (min–max) over rounds; ratio = MB/s ÷ the onread baseline in the same round. A run stops sending at its time limit, so a slow server streams fewer bytes.',
+      columns: ['buffer', 'reply', 'bytes', 'tcpscope MB/s', '--no-capture MB/s', 'onread MB/s', 'plain MB/s', 'ratio', 'ratio --no-capture', 'reads/s tcpscope', 'reads/s onread'],
+      rows: r.throughput.map((c) => [
+        String(c.bufferSize),
+        c.reply,
+        size(c.bytes),
+        spread(c.mbps.tcpscope ?? none),
+        spread(c.mbps.nocapture ?? none),
+        spread(c.mbps.onread ?? none),
+        spread(c.mbps.plain ?? none),
+        spread(c.ratio.tcpscope ?? none, 2),
+        spread(c.ratio.nocapture ?? none, 2),
+        spread(c.readsPerSec.tcpscope ?? none, 0),
+        spread(c.readsPerSec.onread ?? none, 0),
+      ]),
+    });
+  }
+  if (r.latency) {
+    const l = r.latency;
+    const row = (k: ServerKind): string[] => [
+      SERVER_LABELS[k],
+      spread(l.p50Us[k] ?? none, 1),
+      spread(l.p99Us[k] ?? none, 1),
+      k === 'onread' ? '1' : l.p50Ratio[k] ? spread(l.p50Ratio[k], 2) : '',
+    ];
+    tables.push({
+      title: `Latency: ping-pong of ${l.size}-byte messages, ${l.count.toLocaleString('en-US')} round trips, reply echo`,
+      columns: ['server', 'p50 µs', 'p99 µs', 'p50 ÷ onread'],
+      rows: (['tcpscope', 'nocapture', 'onread', 'plain'] as const).map(row),
+    });
+  }
+  if (r.scale) {
+    tables.push({
+      title: 'Scale: concurrent connections, each streaming with echo (buffer 1024), then held open',
+      note: 'RSS per connection = (server RSS while the connections are held − RSS before they opened) ÷ connections.',
+      columns: ['connections', 'bytes each', 'tcpscope MB/s', 'onread MB/s', 'plain MB/s', 'ratio', 'tcpscope KB/conn', 'onread KB/conn', 'plain KB/conn'],
+      rows: r.scale.map((c) => {
+        const kb = (s: Summary | undefined) => (c.conns < 100 || !s ? '—' : spread(s, 1, 1000));
+        return [
+          c.conns.toLocaleString('en-US'),
+          size(c.bytesPerConn),
+          spread(c.mbps.tcpscope ?? none),
+          spread(c.mbps.onread ?? none),
+          spread(c.mbps.plain ?? none),
+          spread(c.ratio, 2),
+          kb(c.rssPerConnBytes.tcpscope),
+          kb(c.rssPerConnBytes.onread),
+          kb(c.rssPerConnBytes.plain),
+        ];
+      }),
+    });
+  }
+  if (r.fanout) {
+    tables.push({
+      title: 'Fan-out: WebSocket subscribers reading during a stream (tcpscope --no-capture, buffer 1024, reply none)',
+      note: 'CPU = tcpscope user+system time during the stream; per subscriber = live-stream bytes each subscriber received per second.',
+      columns: ['subscribers', 'tcpscope MB/s', 'onread MB/s', 'ratio', 'tcpscope CPU cores', 'CPU s per GB', 'per subscriber MB/s', 'missed'],
+      rows: r.fanout.map((c) => [
+        String(c.subscribers),
+        spread(c.tcpscopeMbps),
+        spread(c.onreadMbps),
+        spread(c.ratio, 2),
+        spread(c.cpuCores, 2),
+        spread(c.cpuSecPerGb, 2),
+        spread(c.perSubscriberMbps, 2),
+        String(c.missed),
+      ]),
+    });
+  }
+  if (r.writeToWs) {
+    const w = r.writeToWs;
+    tables.push({
+      title: `Write to browser: a client's write until its read event reaches a WebSocket subscriber (batch every ${w.batchIntervalMs} ms)`,
+      columns: ['samples', 'p50 ms', 'p99 ms', 'max ms', 'lost'],
+      rows: [[String(w.samples), fmt(w.p50Ms, 1), fmt(w.p99Ms, 1), fmt(w.maxMs, 1), String(w.lost)]],
+    });
+  }
+  if (r.flood) {
+    const f = r.flood;
+    tables.push({
+      title: 'Flood: one connection into a fresh tcpscope, reply none, buffer 1024, one subscriber reading and one stalled',
+      columns: ['bytes', 'MB/s', 'RSS start MB', 'RSS peak MB', 'RSS after MB', 'bytesRead exact', 'missed (stalled subscriber)'],
+      rows: [
+        [
+          size(f.bytes),
+          fmt(f.mbps, 0),
+          fmt(f.rssStart / MB, 0),
+          fmt(f.rssPeak / MB, 0),
+          fmt(f.rssAfter / MB, 0),
+          f.exact ? `yes (${f.reads.toLocaleString('en-US')} reads)` : `NO: ${f.bytesRead} of ${f.bytes}`,
+          f.missed === null ? 'no `missed` message' : `${f.missed.toLocaleString('en-US')}${f.resynced ? ', then a snapshot' : ''}`,
+        ],
+      ],
+    });
+  }
+  return tables;
+}
+
+export function renderText(tables: Table[]): string {
+  const out: string[] = [];
+  for (const t of tables) {
+    out.push(t.title);
+    const widths = t.columns.map((c, i) => Math.max(c.length, ...t.rows.map((r) => (r[i] ?? '').length)));
+    const line = (cells: string[]) => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+    out.push('  ' + line(t.columns));
+    out.push('  ' + widths.map((w) => '-'.repeat(w)).join('  '));
+    for (const r of t.rows) out.push('  ' + line(r));
+    if (t.note) out.push('  ' + t.note);
+    out.push('');
+  }
+  return out.join('\n');
+}
+
+export function renderMarkdown(tables: Table[]): string {
+  const out: string[] = [];
+  const esc = (s: string) => s.replaceAll('|', '\\|');
+  for (const t of tables) {
+    out.push(`### ${t.title}`, '');
+    out.push(`| ${t.columns.map(esc).join(' | ')} |`);
+    out.push(`| ${t.columns.map((_, i) => (i < 2 ? '---' : '---:')).join(' | ')} |`);
+    for (const r of t.rows) out.push(`| ${r.map(esc).join(' | ')} |`);
+    if (t.note) out.push('', t.note);
+    out.push('');
+  }
+  return out.join('\n');
+}

@@ -1,0 +1,34 @@
+// The whole result of one run, as written to the JSON file and read by the report.
+import type { CaptureStatus } from './servers.ts';
+import type { FanoutCase } from './scenarios/fanout.ts';
+import type { FloodResult } from './scenarios/flood.ts';
+import type { LatencyResult } from './scenarios/latency.ts';
+import type { ScaleCase } from './scenarios/scale.ts';
+import type { ThroughputCase } from './scenarios/throughput.ts';
+import type { WriteToWsResult } from './scenarios/write-to-ws.ts';
+
+export interface Machine {
+  cpuModel: string;
+  cores: number;
+  memoryGiB: number;
+  node: string;
+  kernel: string;
+  /** 1-minute load average when the run started: other work on the machine makes figures noisy. */
+  loadAverage: number;
+  date: string;
+}
+
+export interface BenchResults {
+  quick: boolean;
+  machine: Machine;
+  loadgen: { impl: 'c' | 'node'; note: string | null };
+  /** The wire capture of tcpscope as `npm start` runs it, when the run started. */
+  capture: CaptureStatus | null;
+  durationSec: number;
+  throughput?: ThroughputCase[];
+  latency?: LatencyResult;
+  scale?: ScaleCase[];
+  fanout?: FanoutCase[];
+  writeToWs?: WriteToWsResult;
+  flood?: FloodResult;
+}

@@ -1,0 +1,118 @@
+// `npm run bench`: tcpscope against two baselines, each in its own process, on loopback; prints the
+// tables and writes docs/benchmarks.md and bench/results/latest.json.
+//
+//   --quick          a smoke run in well under 30 s (figures mean little)
+//   --out DIR        write benchmarks.md and latest.json into DIR instead
+//   --only a,b       run only these scenarios: throughput, latency, scale, fanout, write-to-ws, flood
+//   --profile DIR    write a V8 CPU profile of the shared tcpscope server into DIR
+//   --node-loadgen   use the Node load generator even when `cc` is there
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { LIVE_BATCH_INTERVAL_MS } from '../shared/limits.ts';
+import { startWatchers } from './clients/watchers-process.ts';
+import { type BenchContext, sleep } from './context.ts';
+import { prepareLoadgen } from './loadgen/loadgen-runner.ts';
+import { describeMachine } from './machine.ts';
+import { countSteps, makePlan } from './plan.ts';
+import { Progress } from './progress.ts';
+import { figuresSection, updatedDoc } from './report/doc.ts';
+import { buildTables, renderMarkdown, renderText } from './report/tables.ts';
+import type { BenchResults } from './results.ts';
+import { runFanout } from './scenarios/fanout.ts';
+import { runFlood } from './scenarios/flood.ts';
+import { runLatency } from './scenarios/latency.ts';
+import { runScale } from './scenarios/scale.ts';
+import { runThroughput } from './scenarios/throughput.ts';
+import { runWriteToWs } from './scenarios/write-to-ws.ts';
+import { ROOT, startBaselineProcess, startTcpscopeProcess } from './servers.ts';
+
+const SCENARIOS = ['throughput', 'latency', 'scale', 'fanout', 'write-to-ws', 'flood'] as const;
+
+const { values: flags } = parseArgs({
+  args: process.argv.slice(2),
+  options: {
+    quick: { type: 'boolean', default: false },
+    out: { type: 'string' },
+    only: { type: 'string' },
+    profile: { type: 'string' },
+    'node-loadgen': { type: 'boolean', default: false },
+  },
+});
+
+const only = flags.only ? new Set(flags.only.split(',').map((s) => s.trim())) : null;
+for (const s of only ?? []) {
+  if (!(SCENARIOS as readonly string[]).includes(s)) {
+    process.stderr.write(`bench: unknown scenario ${JSON.stringify(s)}; one of ${SCENARIOS.join(', ')}\n`);
+    process.exit(2);
+  }
+}
+const on = (s: (typeof SCENARIOS)[number]) => only === null || only.has(s);
+
+process.on('SIGINT', () => process.exit(130)); // the exit handler in servers.ts ends every child
+
+const plan = makePlan(flags.quick);
+const started = Date.now();
+const machine = describeMachine();
+const workDir = mkdtempSync(path.join(os.tmpdir(), 'tcpscope-bench-'));
+const cpuProfDir = flags.profile ? path.resolve(flags.profile) : undefined;
+if (cpuProfDir) mkdirSync(cpuProfDir, { recursive: true });
+
+const steps = countSteps(plan, only);
+const progress = new Progress(Object.values(steps).reduce((a, b) => a + b, 0));
+progress.step('setup', 'compiling the load generator, starting servers');
+const lg = await prepareLoadgen(workDir, flags['node-loadgen']);
+const [tcpscope, nocapture, onread, plain] = await Promise.all([
+  startTcpscopeProcess({ bufferSize: 1024, reply: 'none', cpuProfDir }),
+  startTcpscopeProcess({ bufferSize: 1024, reply: 'none', cpuProfDir }, 'nocapture'),
+  startBaselineProcess('onread', 1024, 'none'),
+  startBaselineProcess('plain', 1024, 'none'),
+]);
+const watchers = { tcpscope: await startWatchers(tcpscope.httpUrl!), nocapture: await startWatchers(nocapture.httpUrl!) };
+await Promise.all([watchers.tcpscope.set(1), watchers.nocapture.set(1)]);
+await sleep(500); // tcpdump starting
+const servers = { tcpscope, nocapture, onread, plain };
+
+const ctx: BenchContext = { plan, lg, servers, watchers, progress, workDir, cpuProfDir };
+const results: BenchResults = {
+  quick: plan.quick,
+  machine,
+  loadgen: { impl: lg.impl, note: lg.note },
+  capture: await tcpscope.capture(),
+  durationSec: 0,
+};
+try {
+  if (on('throughput')) results.throughput = await runThroughput(ctx);
+  if (on('latency')) results.latency = await runLatency(ctx);
+  if (on('scale')) results.scale = await runScale(ctx);
+  if (on('fanout')) results.fanout = await runFanout(ctx);
+  if (on('write-to-ws')) results.writeToWs = await runWriteToWs(ctx, LIVE_BATCH_INTERVAL_MS);
+  await Promise.all([watchers.tcpscope.stop(), watchers.nocapture.stop()]);
+  await Promise.all(Object.values(servers).map((s) => s.stop()));
+  if (on('flood')) results.flood = await runFlood(ctx);
+} finally {
+  rmSync(workDir, { recursive: true, force: true });
+}
+results.durationSec = (Date.now() - started) / 1000;
+progress.finish();
+
+const tables = buildTables(results);
+process.stdout.write('\n' + renderText(tables));
+
+const outDir = flags.out ? path.resolve(flags.out) : null;
+const full = !plan.quick && only === null;
+const jsonFile = outDir
+  ? path.join(outDir, 'latest.json')
+  : path.join(ROOT, 'bench/results', full ? 'latest.json' : plan.quick ? 'quick.json' : 'partial.json');
+const docFile = outDir ? path.join(outDir, 'benchmarks.md') : full ? path.join(ROOT, 'docs/benchmarks.md') : null;
+mkdirSync(path.dirname(jsonFile), { recursive: true });
+writeFileSync(jsonFile, JSON.stringify(results, null, 2) + '\n');
+process.stdout.write(`raw results: ${path.relative(process.cwd(), jsonFile)}\n`);
+if (docFile) {
+  mkdirSync(path.dirname(docFile), { recursive: true });
+  writeFileSync(docFile, updatedDoc(docFile, figuresSection(results, renderMarkdown(tables))));
+  process.stdout.write(`figures: ${path.relative(process.cwd(), docFile)}\n`);
+}
+if (cpuProfDir) process.stdout.write(`CPU profile of tcpscope: ${cpuProfDir}\n`);
+process.exit(0);

@@ -1,0 +1,57 @@
+// One connection streaming, reply none and echo, at each buffer size: MB/s and reads/s per server,
+// and tcpscope ÷ onread baseline taken round by round.
+import { ALL_SERVERS, type BenchContext, measureStream, perServer, type StreamRun } from '../context.ts';
+import type { StreamReply } from '../plan.ts';
+import type { ServerKind } from '../servers.ts';
+import { pairedRatios, rotate, type Summary, summarize } from '../stats.ts';
+
+export interface ThroughputCase {
+  bufferSize: number;
+  reply: StreamReply;
+  /** Bytes per run, unless the time limit stopped it first. */
+  bytes: number;
+  runs: Partial<Record<ServerKind, StreamRun[]>>;
+  mbps: Partial<Record<ServerKind, Summary>>;
+  readsPerSec: Partial<Record<ServerKind, Summary>>;
+  /** MB/s ÷ the onread baseline's MB/s in the same round, for each tcpscope. */
+  ratio: Partial<Record<ServerKind, Summary>>;
+  /** Every tcpscope run counted exactly the bytes sent. */
+  exact: boolean;
+}
+
+export async function runThroughput(ctx: BenchContext): Promise<ThroughputCase[]> {
+  const { rounds, buffers, replies, bytes, maxSeconds } = ctx.plan.throughput;
+  const cases: ThroughputCase[] = [];
+  for (const bufferSize of buffers) {
+    for (const reply of replies) {
+      const size = bytes(bufferSize, reply);
+      await Promise.all(ALL_SERVERS.map((k) => ctx.servers[k].configure(bufferSize, reply)));
+      const runs: Record<ServerKind, StreamRun[]> = { tcpscope: [], nocapture: [], onread: [], plain: [] };
+      const label = `buffer ${bufferSize}, reply ${reply}`;
+      for (const kind of ALL_SERVERS) {
+        ctx.progress.step('throughput', `${label}, warm-up ${kind}`);
+        await measureStream(ctx, ctx.servers[kind], { conns: 1, bytesPerConn: Math.ceil(size / 4), reply, maxSeconds: maxSeconds / 4 });
+        ctx.progress.tick();
+      }
+      for (let round = 0; round < rounds; round++) {
+        for (const kind of rotate(ALL_SERVERS, round)) {
+          ctx.progress.step('throughput', `${label}, round ${round + 1}/${rounds}, ${kind}`);
+          runs[kind].push(await measureStream(ctx, ctx.servers[kind], { conns: 1, bytesPerConn: size, reply, maxSeconds }));
+          ctx.progress.tick();
+        }
+      }
+      const baseline = runs.onread.map((r) => r.mbps);
+      cases.push({
+        bufferSize,
+        reply,
+        bytes: size,
+        runs,
+        mbps: perServer(ALL_SERVERS, (k) => summarize(runs[k].map((r) => r.mbps))),
+        readsPerSec: perServer(ALL_SERVERS, (k) => summarize(runs[k].map((r) => r.readsPerSec))),
+        ratio: perServer(['tcpscope', 'nocapture'], (k) => summarize(pairedRatios(runs[k].map((r) => r.mbps), baseline))),
+        exact: [...runs.tcpscope, ...runs.nocapture].every((r) => r.exact),
+      });
+    }
+  }
+  return cases;
+}

@@ -1,0 +1,222 @@
+// The servers under test, each in its own process: tcpscope as `npm start` runs it, and the two
+// baselines. One handle type for all three, so that a scenario runs the same steps against each.
+import { type ChildProcess, spawn } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { BaselineReply, ControlReply, ControlRequest, ReadTotals } from './baselines/control.ts';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+/** tcpscope as `npm start` runs it; the same with --no-capture (the read path without the wire view); the baselines. */
+export type ServerKind = 'tcpscope' | 'nocapture' | 'onread' | 'plain';
+export const SERVER_LABELS: Record<ServerKind, string> = {
+  tcpscope: 'tcpscope',
+  nocapture: 'tcpscope --no-capture',
+  onread: 'onread baseline',
+  plain: 'plain net echo',
+};
+
+/** Whether tcpscope's wire capture (tcpdump) runs, as GET /api/capture reports it. */
+export interface CaptureStatus {
+  active: boolean;
+  reason: string | null;
+}
+
+export interface ServerHandle {
+  kind: ServerKind;
+  pid: number;
+  tcpPort: number;
+  /** The dashboard and API (tcpscope only). */
+  httpUrl: string | null;
+  capture(): Promise<CaptureStatus | null>;
+  configure(bufferSize: number, reply: BaselineReply): Promise<void>;
+  /** Reads and bytes of the connection whose client port is `clientPort`, counted since `mark()`. */
+  mark(): Promise<void>;
+  readsOf(clientPort: number): Promise<ReadTotals>;
+  stop(): Promise<void>;
+}
+
+const live = new Map<ChildProcess, boolean>();
+process.on('exit', () => {
+  for (const [child, group] of live) {
+    try {
+      // A group leader (tcpscope) takes its own children (tcpdump, ss) with it.
+      if (group) process.kill(-child.pid!, 'SIGKILL');
+      else child.kill('SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+});
+
+/** Kills `child` (and its process group, if it leads one) if the bench exits before it does. */
+export function track(child: ChildProcess, group = false): ChildProcess {
+  live.set(child, group);
+  child.once('exit', () => live.delete(child));
+  return child;
+}
+
+function waitForLine(child: ChildProcess, pattern: RegExp, what: string, timeoutMs = 30000): Promise<RegExpMatchArray> {
+  return new Promise((resolve, reject) => {
+    let out = '';
+    let err = '';
+    const timer = setTimeout(() => fail(new Error(`${what} did not start within ${timeoutMs} ms`)), timeoutMs);
+    const onOut = (d: Buffer) => {
+      out += d.toString();
+      const m = pattern.exec(out);
+      if (m) {
+        cleanup();
+        resolve(m);
+      }
+    };
+    const onErr = (d: Buffer) => {
+      err = (err + d.toString()).slice(-4000);
+    };
+    const onExit = (code: number | null) => fail(new Error(`${what} exited (${code}) before it listened:\n${err}`));
+    const fail = (e: Error) => {
+      cleanup();
+      reject(e);
+    };
+    const cleanup = () => {
+      clearTimeout(timer);
+      child.stdout?.off('data', onOut);
+      child.off('exit', onExit);
+    };
+    child.stdout?.on('data', onOut);
+    child.stderr?.on('data', onErr);
+    child.once('exit', onExit);
+  });
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+  await exited;
+  clearTimeout(timer);
+}
+
+export interface TcpscopeSpawnOptions {
+  bufferSize: number;
+  reply: BaselineReply;
+  /** Write a V8 CPU profile of the server into this directory when it stops. */
+  cpuProfDir?: string | undefined;
+  /** More `npm start` flags (--no-capture, say). */
+  extraArgs?: string[] | undefined;
+}
+
+/** `npm start -- --http-port 0 --tcp-port 0 …`, run as `node --import tsx server/main.ts` so that the pid is the server's. */
+export async function startTcpscopeProcess(options: TcpscopeSpawnOptions, kind: 'tcpscope' | 'nocapture' = 'tcpscope'): Promise<ServerHandle> {
+  if (kind === 'nocapture') options = { ...options, extraArgs: [...(options.extraArgs ?? []), '--no-capture'] };
+  const nodeArgs = ['--import', 'tsx'];
+  if (options.cpuProfDir) nodeArgs.push('--cpu-prof', '--cpu-prof-dir', options.cpuProfDir);
+  const args = [
+    ...nodeArgs,
+    'server/main.ts',
+    '--http-port',
+    '0',
+    '--tcp-port',
+    '0',
+    '--buffer-size',
+    String(options.bufferSize),
+    '--reply',
+    options.reply,
+    ...(options.extraArgs ?? []),
+  ];
+  // Its own process group, so that the bench can end it with whatever it started.
+  const child = track(spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], detached: true }), true);
+  child.stdout!.resume();
+  const m = await waitForLine(
+    child,
+    /tcpscope dashboard: (http:\/\/\S+?)\/?\n[^]*?tcpscope echo server: \S+?:(\d+)/,
+    'tcpscope',
+  );
+  const httpUrl = m[1]!;
+  const api = async (method: string, url: string, body?: unknown): Promise<unknown> => {
+    const res = await fetch(httpUrl + url, {
+      method,
+      ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+    });
+    if (!res.ok) throw new Error(`${method} ${url}: HTTP ${res.status} ${await res.text()}`);
+    return res.json();
+  };
+  return {
+    kind,
+    pid: child.pid!,
+    tcpPort: Number(m[2]),
+    httpUrl,
+    async capture() {
+      try {
+        const s = (await api('GET', '/api/capture')) as CaptureStatus;
+        return { active: s.active, reason: s.reason };
+      } catch {
+        return null; // a tcpscope without the wire view
+      }
+    },
+    async configure(bufferSize, reply) {
+      await api('PATCH', '/api/config', { bufferSize, replyMode: reply });
+    },
+    async mark() {},
+    async readsOf(clientPort) {
+      const conns = (await api('GET', '/api/connections')) as { remotePort: number; reads: number; bytesRead: number }[];
+      const c = conns.findLast((x) => x.remotePort === clientPort);
+      if (!c) throw new Error(`tcpscope has no connection from port ${clientPort}`);
+      return { reads: c.reads, bytesRead: c.bytesRead };
+    },
+    stop: () => stopChild(child),
+  };
+}
+
+/** One of the baselines in bench/baselines/, controlled over Node IPC. */
+export async function startBaselineProcess(
+  kind: 'onread' | 'plain',
+  bufferSize: number,
+  reply: BaselineReply,
+): Promise<ServerHandle> {
+  const file = kind === 'onread' ? 'bench/baselines/onread-echo.ts' : 'bench/baselines/plain-echo.ts';
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', file, '--buffer-size', String(bufferSize), '--reply', reply],
+    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] },
+  );
+  track(child);
+  child.stdout!.resume();
+  const m = await waitForLine(child, /listening on 127\.0\.0\.1:(\d+)/, file);
+  let queue: Promise<unknown> = Promise.resolve();
+  const ask = (req: ControlRequest): Promise<ControlReply> => {
+    const next = queue.then(
+      () =>
+        new Promise<ControlReply>((resolve, reject) => {
+          child.once('message', (msg) => resolve(msg as ControlReply));
+          if (!child.send(req)) reject(new Error(`${file}: control channel closed`));
+        }),
+    );
+    queue = next.catch(() => undefined);
+    return next;
+  };
+  let marked: ReadTotals = { reads: 0, bytesRead: 0 };
+  const totals = async (): Promise<ReadTotals> => {
+    const r = await ask({ type: 'stats' });
+    if (r.type !== 'stats') throw new Error(`${file}: unexpected control reply`);
+    return { reads: r.reads, bytesRead: r.bytesRead };
+  };
+  return {
+    kind,
+    pid: child.pid!,
+    tcpPort: Number(m[1]),
+    httpUrl: null,
+    capture: async () => null,
+    async configure(size, mode) {
+      await ask({ type: 'config', bufferSize: size, reply: mode });
+    },
+    async mark() {
+      marked = await totals();
+    },
+    async readsOf() {
+      const now = await totals();
+      return { reads: now.reads - marked.reads, bytesRead: now.bytesRead - marked.bytesRead };
+    },
+    stop: () => stopChild(child),
+  };
+}

@@ -1,0 +1,28 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { type CaptureState, type PcapQuery, PcapQuerySchema } from '../../shared/wire.ts';
+import type { CaptureService } from '../capture/capture-service.ts';
+
+export const PCAP_CONTENT_TYPE = 'application/vnd.tcpdump.pcap';
+
+/**
+ * GET /api/capture: is the wire capture on, and if not, why and how to turn it on.
+ * GET /api/capture.pcap?connId=N: the frames kept of one connection, as a pcap file for Wireshark.
+ */
+export const captureRoute: FastifyPluginAsync<{ capture: CaptureService }> = async (app, { capture }) => {
+  app.get('/api/capture', async (): Promise<CaptureState> => capture.state());
+
+  app.get<{ Querystring: PcapQuery }>('/api/capture.pcap', { schema: { querystring: PcapQuerySchema } }, async (req, reply) => {
+    const { connId } = req.query;
+    const pcap = capture.pcapFor(connId);
+    if (pcap === undefined) {
+      const state = capture.state();
+      const why = state.active ? 'no frames of it were captured or kept' : `capture is off: ${state.reason}`;
+      return reply.code(404).send({ statusCode: 404, error: 'Not Found', message: `query.connId: nothing captured for connection ${connId} (${why})` });
+    }
+    return reply
+      .header('content-type', PCAP_CONTENT_TYPE)
+      .header('content-disposition', `attachment; filename="tcpscope-conn-${connId}.pcap"`)
+      .header('cache-control', 'no-store')
+      .send(pcap);
+  });
+};

@@ -1,0 +1,59 @@
+// Connects the capture service to the running echo server: accepted and closed connections go to the
+// capture, captured segments and socket samples come back as recorded events of their connection,
+// and data moving through the echo server speeds up socket sampling.
+import type { UnsequencedWireEvent } from '../../shared/wire.ts';
+import type { ConnectionRegistry } from '../echo/connection-registry.ts';
+import type { Recorder } from '../events/recorder.ts';
+import type { NewEvent } from '../events/stored-event.ts';
+import type { LiveHub } from '../live/live-hub.ts';
+import { createCaptureService, type CaptureService } from './capture-service.ts';
+
+/** Reads and writes nudge the sampler at most this often: one comparison per event in between. */
+const ACTIVITY_NUDGE_MS = 100;
+
+export interface AttachCaptureOptions {
+  /** The echo server's port. */
+  port: number;
+  /** False with --no-capture. Socket sampling runs either way. */
+  enabled: boolean;
+  /** Replaces tcpdump's argv (tests simulate a capture program that fails). */
+  command?: string[] | undefined;
+  registry: ConnectionRegistry;
+  recorder: Recorder;
+  hub: LiveHub;
+}
+
+export function attachCapture(opts: AttachCaptureOptions): CaptureService {
+  const { registry, recorder, hub } = opts;
+  const capture = createCaptureService({
+    port: opts.port,
+    enabled: opts.enabled,
+    ...(opts.command ? { command: opts.command } : {}),
+    emit: (ev) => {
+      recorder.record(asNewEvent(ev), registry.get(ev.connId) ?? null);
+    },
+    onStateChange: () => hub.captureChanged(),
+  });
+  hub.watchCapture(() => capture.state());
+  registry.onOpen((c) => capture.notifyOpen(c));
+  registry.onClose((c) => capture.notifyClose(c.id));
+
+  let lastNudge = -Infinity;
+  recorder.subscribe((e) => {
+    // On the per-read path: the event's own time, no clock call, and a nudge ten times a second at most.
+    if ((e.kind === 'read' || e.kind === 'write' || e.kind === 'reply') && e.t - lastNudge >= ACTIVITY_NUDGE_MS) {
+      lastNudge = e.t;
+      capture.notifyActivity();
+    }
+  });
+  capture.start();
+  return capture;
+}
+
+/**
+ * Captured segments carry their payload already as hex (formatted once, off the read path), where the
+ * store's type expects the bytes of read/write chunks; toWire passes such events through as they are.
+ */
+function asNewEvent(ev: UnsequencedWireEvent): NewEvent {
+  return ev as unknown as NewEvent;
+}

@@ -1,0 +1,186 @@
+// Scenarios, framing and sessions in a real Chromium: run a scenario from the panel, export the session,
+// open the page again from that file with no tcpscope running at all, scrub, and see the same reads.
+// Every step waits for something on the page or on the server, never for time.
+import http from 'node:http';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { once } from 'node:events';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Config } from '../../shared/config.ts';
+import { parseSession, type SessionDocument } from '../../shared/session.ts';
+import { DEFAULT_STATIC_DIR, startTcpscope, type Tcpscope } from '../../server/app.ts';
+
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+let browser: Browser;
+const cleanups: Array<() => Promise<unknown>> = [];
+
+beforeAll(async () => {
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+});
+afterAll(async () => {
+  await browser?.close();
+});
+afterEach(async () => {
+  while (cleanups.length > 0) await cleanups.pop()!();
+});
+
+async function startScope(): Promise<Tcpscope> {
+  const scope = await startTcpscope({ httpPort: 0, tcpPort: 0, capture: false });
+  cleanups.push(() => scope.close());
+  return scope;
+}
+
+async function newPage(): Promise<{ page: Page; sockets: string[] }> {
+  const context = await browser.newContext({ viewport: { width: 1440, height: 1000 }, acceptDownloads: true });
+  cleanups.push(() => context.close());
+  const page = await context.newPage();
+  const errors: string[] = [];
+  const sockets: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('websocket', (ws) => sockets.push(ws.url()));
+  cleanups.push(async () => expect(errors).toEqual([]));
+  return { page, sockets };
+}
+
+/** Serves the built page and one session file, as any static web server would: no tcpscope behind it. */
+async function staticServer(sessionText: string): Promise<string> {
+  const server = http.createServer(async (req, res) => {
+    const url = new URL(req.url ?? '/', 'http://x');
+    if (url.pathname === '/saved/session.json') {
+      res.writeHead(200, { 'content-type': 'application/json' }).end(sessionText);
+      return;
+    }
+    const file = path.join(DEFAULT_STATIC_DIR, url.pathname === '/' ? 'index.html' : path.normalize(url.pathname));
+    if (!file.startsWith(DEFAULT_STATIC_DIR)) return void res.writeHead(403).end();
+    try {
+      const body = await readFile(file);
+      const type = file.endsWith('.js') ? 'text/javascript' : file.endsWith('.css') ? 'text/css' : file.endsWith('.html') ? 'text/html' : 'application/octet-stream';
+      res.writeHead(200, { 'content-type': type }).end(body);
+    } catch {
+      res.writeHead(404).end();
+    }
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  cleanups.push(() => new Promise((resolve) => server.close(resolve)));
+  return `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+}
+
+function readRows(page: Page) {
+  return page.locator('[data-testid=event-row][data-kind=read]');
+}
+
+/** The (connection, length) of every read row the log shows, oldest first. */
+async function shownReads(page: Page): Promise<string[]> {
+  const rows = await readRows(page).evaluateAll((els) => els.map((el) => `#${el.getAttribute('data-conn-id')}:${el.getAttribute('data-length')}`));
+  return rows.reverse();
+}
+
+function readsIn(session: SessionDocument, upTo: number): string[] {
+  return session.events.slice(0, upTo).flatMap((e) => (e.kind === 'read' ? [`#${e.connId}:${e.length}`] : []));
+}
+
+async function runScenario(page: Page, title: string): Promise<void> {
+  await page.getByTestId('scenarios-panel').getByRole('button', { name: title }).click();
+  await page.getByTestId('scenario-caption').filter({ hasText: title }).waitFor();
+}
+
+describe('scenarios and sessions in the browser', () => {
+  it('runs scenarios from the panel, exports the session and replays it offline, scrubbed to the middle', async () => {
+    const scope = await startScope();
+    const live = await newPage();
+    await live.page.goto(`${scope.httpUrl}/`);
+    await live.page.getByTestId('live-status').filter({ hasText: /^live$/ }).waitFor();
+
+    await runScenario(live.page, 'Three writes merge into one read');
+    await runScenario(live.page, 'Buffer 7 splits them again');
+    await live.page.getByTestId('scenario-caption').filter({ hasText: 'three reads of 7' }).waitFor();
+    await live.page.waitForFunction(() => document.querySelectorAll('[data-testid=event-row][data-kind=read]').length === 4);
+    const liveReads = await shownReads(live.page);
+    expect(liveReads.map((r) => r.split(':')[1])).toEqual(['21', '7', '7', '7']);
+
+    const [download] = await Promise.all([live.page.waitForEvent('download'), live.page.getByTestId('export-json').click()]);
+    expect(download.suggestedFilename()).toMatch(/^tcpscope-session-.*\.json$/);
+    const text = await readFile((await download.path())!, 'utf8');
+    const parsed = parseSession(text);
+    if (!parsed.ok) throw new Error(parsed.reason);
+    const session = parsed.session;
+    expect(readsIn(session, session.events.length)).toEqual(liveReads);
+
+    // No tcpscope any more: the page comes from a plain web server, the session from a file beside it.
+    await scope.close();
+    const site = await staticServer(text);
+    const offline = await newPage();
+    await offline.page.goto(`${site}/?session=/saved/session.json`);
+    const position = offline.page.getByTestId('replay-position');
+    await position.waitFor();
+    await offline.page.waitForFunction(() => document.querySelectorAll('[data-testid=event-row][data-kind=read]').length === 4);
+    expect(await shownReads(offline.page)).toEqual(liveReads);
+    expect(await position.getAttribute('data-position')).toBe(String(session.events.length));
+
+    // Scrub to the middle: a click in the middle of the slider.
+    await offline.page.getByTestId('replay-slider').click();
+    await offline.page.waitForFunction((n) => document.querySelector('[data-testid=replay-position]')?.getAttribute('data-position') !== String(n), session.events.length);
+    const middle = Number(await position.getAttribute('data-position'));
+    expect(middle).toBeGreaterThan(0);
+    expect(middle).toBeLessThan(session.events.length);
+    const expected = readsIn(session, middle);
+    await offline.page.waitForFunction((n) => document.querySelectorAll('[data-testid=event-row][data-kind=read]').length === n, expected.length);
+    expect(await shownReads(offline.page)).toEqual(expected);
+
+    // Step event by event to the end: every read of the live session is back, in order.
+    for (let i = middle; i < session.events.length; i++) {
+      await offline.page.getByTestId('replay-step-forward').click();
+      await offline.page.waitForFunction((n) => document.querySelector('[data-testid=replay-position]')?.getAttribute('data-position') === String(n), i + 1);
+    }
+    await offline.page.waitForFunction(() => document.querySelectorAll('[data-testid=event-row][data-kind=read]').length === 4);
+    expect(await shownReads(offline.page)).toEqual(liveReads);
+    expect(offline.sockets).toEqual([]);
+  });
+
+  it('sets framing from its control, and refuses a bad session file with the reason, leaving the live view as it was', async () => {
+    const scope = await startScope();
+    const { page } = await newPage();
+    await page.goto(`${scope.httpUrl}/`);
+    await page.getByTestId('live-status').filter({ hasText: /^live$/ }).waitFor();
+
+    await page.getByLabel('Framing').selectOption('length-prefix');
+    await page.getByLabel('Max message').fill('64');
+    await page.getByLabel('Max message').press('Enter');
+    await page.waitForFunction(() => (document.querySelector('[aria-label="Max message"]') as HTMLInputElement | null)?.value === '64');
+    const config = (await (await fetch(`${scope.httpUrl}/api/config`)).json()) as Config;
+    expect(config.framing).toEqual({ mode: 'length-prefix', prefixBytes: 2, maxMessageBytes: 64 });
+
+    // The scenario sets its own framing (2-byte prefix, 64 bytes at most) and breaks it on its second connection.
+    await runScenario(page, 'Length-prefix framing and an oversize prefix');
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid=event-row][data-kind=close]').length === 2);
+    expect(await page.locator('[data-testid=event-row][data-kind=message]').count()).toBe(3);
+    await page.locator('[data-testid=event-row][data-kind=error]').filter({ hasText: 'length-prefix-too-large' }).waitFor();
+
+    await page.getByTestId('session-file').setInputFiles({ name: 'broken.json', mimeType: 'application/json', buffer: Buffer.from('{"format": "tcpscope-session", "version": 1,') });
+    await page.getByTestId('session-error').filter({ hasText: 'broken.json was not opened: the file is not JSON' }).waitFor();
+    await page.getByTestId('session-file').setInputFiles({
+      name: 'future.json',
+      mimeType: 'application/json',
+      buffer: Buffer.from(JSON.stringify({ format: 'tcpscope-session', version: 9, events: [] })),
+    });
+    await page.getByTestId('session-error').filter({ hasText: 'future.json was not opened: the file has format version 9, from a newer tcpscope' }).waitFor();
+    expect(await page.getByTestId('replay-bar').count()).toBe(0);
+    await page.getByTestId('live-status').filter({ hasText: /^live$/ }).waitFor();
+    // Still the live server's picture (its socket sampler may add rows meanwhile; nothing was taken away).
+    expect(await page.getByTestId('conn-row').count()).toBe(2);
+    expect(await page.locator('[data-testid=event-row][data-kind=message]').count()).toBe(3);
+    expect(await page.locator('[data-testid=event-row][data-kind=close]').count()).toBe(2);
+  });
+});

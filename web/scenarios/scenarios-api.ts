@@ -1,0 +1,14 @@
+// The scenario routes. Errors carry the server's message (it names what is wrong), ready to show.
+import { type ScenarioName, type ScenarioRun } from '../../shared/scenarios.ts';
+
+export async function runScenario(name: ScenarioName): Promise<ScenarioRun> {
+  let res: Response;
+  try {
+    res = await fetch(`/api/scenarios/${encodeURIComponent(name)}`, { method: 'POST' });
+  } catch {
+    throw new Error('The server cannot be reached.');
+  }
+  const body = (await res.json().catch(() => null)) as (ScenarioRun & { message?: string }) | null;
+  if (!res.ok) throw new Error(body?.message ?? `${res.status} ${res.statusText}`);
+  return body!;
+}

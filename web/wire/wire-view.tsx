@@ -1,0 +1,57 @@
+// The wire view of the selected connection: the sequence ladder with the capture's status, the stream's
+// health and the wire commands above it; the packet detail of the clicked segment; the kernel's socket
+// state. Three panels that take their places in the page's grid.
+import { useMemo, useState } from 'react';
+import type { Connection } from '../../shared/connections.ts';
+import { CaptureStatus } from './capture-status.tsx';
+import { HealthStrip } from './health-strip.tsx';
+import { flowSummary } from './ladder-layout.ts';
+import { PacketDetail } from './packet-detail.tsx';
+import { SequenceLadder } from './sequence-ladder.tsx';
+import { SocketChart } from './socket-chart.tsx';
+import { streamHealth } from './stream-health.ts';
+import { useCaptureState, useConnWire } from './use-wire.ts';
+import { PauseReadingSwitch, PcapButton } from './wire-controls.tsx';
+import './wire.css';
+
+export function WireView({ conn }: { conn: Connection | null }) {
+  const wire = useConnWire(conn?.id ?? null);
+  const capture = useCaptureState();
+  const health = useMemo(() => streamHealth(wire.segments), [wire.segments]);
+  const [picked, setPicked] = useState<{ connId: number; seq: number } | null>(null);
+  const pickedIndex = picked !== null && picked.connId === conn?.id ? wire.segments.findIndex((s) => s.seq === picked.seq) : -1;
+  const selected = pickedIndex >= 0 ? wire.segments[pickedIndex]! : null;
+  const summary = flowSummary(wire);
+
+  return (
+    <>
+      <section className="panel wire-ladder" aria-label="Sequence ladder">
+        <div className="panel-head">
+          <h2>Wire</h2>
+          {conn && <span className="muted">#{conn.id}</span>}
+          {summary && (
+            <span className="summary" data-testid="wire-summary">
+              {summary}
+            </span>
+          )}
+          <span className="grow" />
+          <PauseReadingSwitch />
+          <PcapButton conn={conn} segments={wire.segments.length} />
+        </div>
+        <div className="wire-status">
+          <CaptureStatus state={capture} />
+          <HealthStrip health={health} />
+        </div>
+        <SequenceLadder
+          wire={wire}
+          conn={conn}
+          health={health}
+          selectedSeq={selected?.seq ?? null}
+          onSelect={(seq) => conn && setPicked({ connId: conn.id, seq })}
+        />
+      </section>
+      <PacketDetail segment={selected} notes={pickedIndex >= 0 ? health.notes[pickedIndex] : undefined} wire={wire} conn={conn} />
+      <SocketChart samples={wire.samples} connId={conn?.id ?? null} />
+    </>
+  );
+}
