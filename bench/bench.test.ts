@@ -29,8 +29,10 @@ describe('npm run bench -- --quick', () => {
     expect(results.latency?.p50Ratio.tcpscope?.n).toBe(1);
     expect(results.scale?.map((c) => c.conns)).toEqual([1, 100, 1000]);
     expect(results.fanout?.length).toBeGreaterThan(0);
-    expect(results.writeToWs?.samples).toBeGreaterThan(0);
-    expect(results.flood?.exact).toBe(true);
+    expect(results.writeToWs?.tcpscope?.samples).toBeGreaterThan(0);
+    expect(results.writeToWs?.nocapture?.samples).toBeGreaterThan(0);
+    expect(results.flood?.tcpscope?.exact).toBe(true);
+    expect(results.flood?.nocapture?.exact).toBe(true);
     const doc = readFileSync(path.join(out, 'benchmarks.md'), 'utf8');
     expect(doc).toContain(BEGIN);
     expect(doc).toContain(END);

@@ -17,7 +17,7 @@ export interface Plan {
   scale: { rounds: number; conns: number[]; totalBytes: number; bufferSize: number; settleMs: number; maxSeconds: number };
   fanout: { rounds: number; subscribers: number[]; bytes: number; bufferSize: number; maxSeconds: number };
   writeToWs: { samples: number; maxGapMs: number; timeoutMs: number };
-  flood: { bytes: number; bufferSize: number; settleMs: number; missedTimeoutMs: number };
+  flood: { bytes: number; bufferSize: number; settleMs: number; missedTimeoutMs: number; maxSeconds: number };
 }
 
 const MiB = 1024 * 1024;
@@ -37,7 +37,7 @@ export function makePlan(quick: boolean): Plan {
       scale: { rounds: 1, conns: [1, 100, 1000], totalBytes: 8 * MiB, bufferSize: 1024, settleMs: 100, maxSeconds: 0.5 },
       fanout: { rounds: 1, subscribers: [1, 10], bytes: 8 * MiB, bufferSize: 1024, maxSeconds: 0.4 },
       writeToWs: { samples: 20, maxGapMs: 10, timeoutMs: 2000 },
-      flood: { bytes: 64 * MiB, bufferSize: 1024, settleMs: 300, missedTimeoutMs: 3000 },
+      flood: { bytes: 64 * MiB, bufferSize: 1024, settleMs: 300, missedTimeoutMs: 1500, maxSeconds: 2 },
     };
   }
   return {
@@ -49,11 +49,11 @@ export function makePlan(quick: boolean): Plan {
       bytes: (b, reply) => (b < 64 ? (reply === 'none' ? 4 : 2) * MiB : b < 4096 && reply === 'echo' ? 64 * MiB : 256 * MiB),
       maxSeconds: 1.5,
     },
-    latency: { rounds: 5, count: 10000, warmup: 1000, size: 7, bufferSize: 1024 },
+    latency: { rounds: 4, count: 10000, warmup: 1000, size: 7, bufferSize: 1024 },
     scale: { rounds: 3, conns: [1, 100, 1000], totalBytes: 64 * MiB, bufferSize: 1024, settleMs: 300, maxSeconds: 1.5 },
     fanout: { rounds: 3, subscribers: [1, 10, 50], bytes: 128 * MiB, bufferSize: 1024, maxSeconds: 1.5 },
-    writeToWs: { samples: 300, maxGapMs: 10, timeoutMs: 2000 },
-    flood: { bytes: 1024 * MiB, bufferSize: 1024, settleMs: 3000, missedTimeoutMs: 15000 },
+    writeToWs: { samples: 200, maxGapMs: 10, timeoutMs: 2000 },
+    flood: { bytes: 1024 * MiB, bufferSize: 1024, settleMs: 3000, missedTimeoutMs: 15000, maxSeconds: 20 },
   };
 }
 
@@ -64,9 +64,9 @@ export function countSteps(plan: Plan, only: ReadonlySet<string> | null): Record
   return {
     throughput: on('throughput') ? t.buffers.length * t.replies.length * 4 * (t.rounds + 1) : 0,
     latency: on('latency') ? plan.latency.rounds * 4 : 0,
-    scale: on('scale') ? plan.scale.conns.length * plan.scale.rounds * 3 : 0,
+    scale: on('scale') ? plan.scale.conns.length * plan.scale.rounds * 4 : 0,
     fanout: on('fanout') ? plan.fanout.subscribers.length * plan.fanout.rounds * 2 : 0,
-    'write-to-ws': on('write-to-ws') ? 1 : 0,
-    flood: on('flood') ? 1 : 0,
+    'write-to-ws': on('write-to-ws') ? 2 : 0,
+    flood: on('flood') ? 2 : 0,
   };
 }

@@ -1,11 +1,11 @@
 // The whole result of one run, as written to the JSON file and read by the report.
 import type { CaptureStatus } from './servers.ts';
 import type { FanoutCase } from './scenarios/fanout.ts';
-import type { FloodResult } from './scenarios/flood.ts';
+import type { FloodResults } from './scenarios/flood.ts';
 import type { LatencyResult } from './scenarios/latency.ts';
 import type { ScaleCase } from './scenarios/scale.ts';
 import type { ThroughputCase } from './scenarios/throughput.ts';
-import type { WriteToWsResult } from './scenarios/write-to-ws.ts';
+import type { WriteToWsResults } from './scenarios/write-to-ws.ts';
 
 export interface Machine {
   cpuModel: string;
@@ -29,6 +29,6 @@ export interface BenchResults {
   latency?: LatencyResult;
   scale?: ScaleCase[];
   fanout?: FanoutCase[];
-  writeToWs?: WriteToWsResult;
-  flood?: FloodResult;
+  writeToWs?: WriteToWsResults;
+  flood?: FloodResults;
 }

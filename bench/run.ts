@@ -21,7 +21,7 @@ import { figuresSection, updatedDoc } from './report/doc.ts';
 import { buildTables, renderMarkdown, renderText } from './report/tables.ts';
 import type { BenchResults } from './results.ts';
 import { runFanout } from './scenarios/fanout.ts';
-import { runFlood } from './scenarios/flood.ts';
+import { runFloods } from './scenarios/flood.ts';
 import { runLatency } from './scenarios/latency.ts';
 import { runScale } from './scenarios/scale.ts';
 import { runThroughput } from './scenarios/throughput.ts';
@@ -90,7 +90,7 @@ try {
   if (on('write-to-ws')) results.writeToWs = await runWriteToWs(ctx, LIVE_BATCH_INTERVAL_MS);
   await Promise.all([watchers.tcpscope.stop(), watchers.nocapture.stop()]);
   await Promise.all(Object.values(servers).map((s) => s.stop()));
-  if (on('flood')) results.flood = await runFlood(ctx);
+  if (on('flood')) results.flood = await runFloods(ctx);
 } finally {
   rmSync(workDir, { recursive: true, force: true });
 }

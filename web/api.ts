@@ -4,6 +4,7 @@ import type { BurstAccepted, BurstRequestInput } from '../shared/api.ts';
 import type { Config, ConfigPatch } from '../shared/config.ts';
 import type { Connection } from '../shared/connections.ts';
 import type { EventKind, TcpEvent } from '../shared/events.ts';
+import type { LimitStatus } from '../shared/security.ts';
 
 export class ApiRequestError extends Error {
   constructor(
@@ -13,6 +14,18 @@ export class ApiRequestError extends Error {
     super(message);
     this.name = 'ApiRequestError';
   }
+}
+
+let unauthorized: () => void = () => {};
+
+/** Told of every 401, whichever call got it: the store then asks whether the page lacks the access token. */
+export function onUnauthorized(handler: () => void): void {
+  unauthorized = handler;
+}
+
+/** For /api calls made outside this module: a 401 they got counts as well. */
+export function reportUnauthorized(): void {
+  unauthorized();
 }
 
 async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
@@ -33,6 +46,7 @@ async function request<T>(method: string, path: string, body?: unknown): Promise
   } catch {
     // Not JSON (a proxy's error page, say): fall through with the status line.
   }
+  if (res.status === 401) reportUnauthorized();
   if (!res.ok) {
     const message =
       typeof parsed === 'object' && parsed !== null && typeof (parsed as { message?: unknown }).message === 'string'
@@ -48,6 +62,7 @@ export const api = {
   patchConfig: (patch: ConfigPatch) => request<Config>('PATCH', '/api/config', patch),
   sendBurst: (burst: BurstRequestInput) => request<BurstAccepted>('POST', '/api/bursts', burst),
   getConnections: () => request<Connection[]>('GET', '/api/connections'),
+  getLimits: () => request<LimitStatus>('GET', '/api/limits'),
   getEvents: (query: { kind?: EventKind; connId?: number; limit?: number }) => {
     const params = new URLSearchParams();
     for (const [k, v] of Object.entries(query)) if (v !== undefined) params.set(k, String(v));

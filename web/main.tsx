@@ -1,9 +1,12 @@
 // Starts the one store and its socket before the first render, so nothing waits on React to connect.
+// zod's jitless setting comes first: imports run in order, and the ones below build schemas.
+import './zod-jitless.ts';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app.tsx';
 import { EventStore, StoreContext, liveSocketUrl } from './stream/event-store.ts';
 import { linkedSessionUrl } from './session/view-link.ts';
+import { TokenGate } from './views/token-required.tsx';
 import './styles.css';
 
 const store = new EventStore(liveSocketUrl());
@@ -13,7 +16,9 @@ if (linkedSessionUrl() === null) store.start();
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <StoreContext.Provider value={store}>
-      <App />
+      <TokenGate>
+        <App />
+      </TokenGate>
     </StoreContext.Provider>
   </StrictMode>,
 );

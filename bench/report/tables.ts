@@ -31,6 +31,8 @@ function size(bytes: number): string {
   return `${Number.isInteger(v) ? v : v.toFixed(1)} ${unit}`;
 }
 
+const SHORT: Record<ServerKind, string> = { tcpscope: 'tcpscope', nocapture: '--no-capture', onread: 'onread', plain: 'plain' };
+
 const verdict = (v: { met: boolean } | null) => (v === null ? '' : v.met ? 'met' : 'NOT MET');
 
 export function buildTables(r: BenchResults): Table[] {
@@ -77,22 +79,20 @@ export function buildTables(r: BenchResults): Table[] {
     });
   }
   if (r.scale) {
+    const kinds = ['tcpscope', 'nocapture', 'onread', 'plain'] as const;
     tables.push({
       title: 'Scale: concurrent connections, each streaming with echo (buffer 1024), then held open',
-      note: 'RSS per connection = (server RSS while the connections are held − RSS before they opened) ÷ connections.',
-      columns: ['connections', 'bytes each', 'tcpscope MB/s', 'onread MB/s', 'plain MB/s', 'ratio', 'tcpscope KB/conn', 'onread KB/conn', 'plain KB/conn'],
+      note: 'RSS per connection = (server RSS while the connections are held − RSS before they opened) ÷ connections; shown from 100 connections.',
+      columns: ['connections', 'bytes each', ...kinds.map((k) => `${SHORT[k]} MB/s`), 'ratio', 'ratio --no-capture', ...kinds.map((k) => `${SHORT[k]} KB/conn`)],
       rows: r.scale.map((c) => {
         const kb = (s: Summary | undefined) => (c.conns < 100 || !s ? '—' : spread(s, 1, 1000));
         return [
           c.conns.toLocaleString('en-US'),
           size(c.bytesPerConn),
-          spread(c.mbps.tcpscope ?? none),
-          spread(c.mbps.onread ?? none),
-          spread(c.mbps.plain ?? none),
-          spread(c.ratio, 2),
-          kb(c.rssPerConnBytes.tcpscope),
-          kb(c.rssPerConnBytes.onread),
-          kb(c.rssPerConnBytes.plain),
+          ...kinds.map((k) => spread(c.mbps[k] ?? none)),
+          spread(c.ratio.tcpscope ?? none, 2),
+          spread(c.ratio.nocapture ?? none, 2),
+          ...kinds.map((k) => kb(c.rssPerConnBytes[k])),
         ];
       }),
     });
@@ -114,30 +114,39 @@ export function buildTables(r: BenchResults): Table[] {
       ]),
     });
   }
+  const variants = ['tcpscope', 'nocapture'] as const;
   if (r.writeToWs) {
-    const w = r.writeToWs;
+    const ws = r.writeToWs;
     tables.push({
-      title: `Write to browser: a client's write until its read event reaches a WebSocket subscriber (batch every ${w.batchIntervalMs} ms)`,
-      columns: ['samples', 'p50 ms', 'p99 ms', 'max ms', 'lost'],
-      rows: [[String(w.samples), fmt(w.p50Ms, 1), fmt(w.p99Ms, 1), fmt(w.maxMs, 1), String(w.lost)]],
+      title: `Write to browser: a client's write until its read event reaches a WebSocket subscriber (batch every ${ws.tcpscope?.batchIntervalMs ?? '?'} ms)`,
+      columns: ['server', 'samples', 'p50 ms', 'p99 ms', 'max ms', 'lost'],
+      rows: variants.flatMap((k) => {
+        const w = ws[k];
+        return w ? [[SERVER_LABELS[k], String(w.samples), fmt(w.p50Ms, 1), fmt(w.p99Ms, 1), fmt(w.maxMs, 1), String(w.lost)]] : [];
+      }),
     });
   }
   if (r.flood) {
-    const f = r.flood;
+    const fl = r.flood;
     tables.push({
       title: 'Flood: one connection into a fresh tcpscope, reply none, buffer 1024, one subscriber reading and one stalled',
-      columns: ['bytes', 'MB/s', 'RSS start MB', 'RSS peak MB', 'RSS after MB', 'bytesRead exact', 'missed (stalled subscriber)'],
-      rows: [
-        [
-          size(f.bytes),
-          fmt(f.mbps, 0),
-          fmt(f.rssStart / MB, 0),
-          fmt(f.rssPeak / MB, 0),
-          fmt(f.rssAfter / MB, 0),
-          f.exact ? `yes (${f.reads.toLocaleString('en-US')} reads)` : `NO: ${f.bytesRead} of ${f.bytes}`,
-          f.missed === null ? 'no `missed` message' : `${f.missed.toLocaleString('en-US')}${f.resynced ? ', then a snapshot' : ''}`,
-        ],
-      ],
+      columns: ['server', 'bytes', 'MB/s', 'RSS start MB', 'RSS peak MB', 'RSS after MB', 'bytesRead exact', 'stalled subscriber'],
+      rows: variants.flatMap((k) => {
+        const f = fl[k];
+        if (!f) return [];
+        return [
+          [
+            SERVER_LABELS[k],
+            size(f.bytes) + (f.stoppedEarly ? ' (time limit)' : ''),
+            fmt(f.mbps, 0),
+            fmt(f.rssStart / MB, 0),
+            fmt(f.rssPeak / MB, 0),
+            fmt(f.rssAfter / MB, 0),
+            f.exact ? `yes (${f.reads.toLocaleString('en-US')} reads)` : `NO: ${f.bytesRead} of ${f.bytes}`,
+            f.missed === null ? 'no `missed` message' : `missed ${f.missed.toLocaleString('en-US')}${f.resynced ? ', then a snapshot' : ''}`,
+          ],
+        ];
+      }),
     });
   }
   return tables;

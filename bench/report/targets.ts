@@ -43,50 +43,33 @@ export function checkTargets(r: BenchResults): TargetCheck[] {
     const t = ratioVerdict(r.latency.p50Ratio.tcpscope, ok);
     if (t) out.push({ name: 'ping-pong p50 ÷ baseline', target: '≤ 1.25', tcpscope: t, nocapture: ratioVerdict(r.latency.p50Ratio.nocapture, ok) });
   }
-  if (r.writeToWs) {
-    const w = r.writeToWs;
-    out.push({
-      name: `write to WebSocket subscriber p99 (batch ${w.batchIntervalMs} ms)`,
-      target: '≤ 60 ms',
-      tcpscope: { measured: `${w.p99Ms.toFixed(1)} ms${w.lost ? `, ${w.lost} lost` : ''}`, met: w.p99Ms <= 60 && w.lost === 0 },
-      nocapture: null,
-    });
-  }
-  if (r.flood) {
-    const f = r.flood;
-    const size = f.bytes >= 2 ** 30 ? `${f.bytes / 2 ** 30} GiB` : `${f.bytes / 2 ** 20} MiB`;
-    out.push({
-      name: `RSS peak through a ${size} flood, one subscriber stalled`,
-      target: '≤ 300 MB',
-      tcpscope: { measured: `${(f.rssPeak / MB).toFixed(0)} MB`, met: f.rssPeak <= 300 * MB },
-      nocapture: null,
-    });
-    out.push({
-      name: 'RSS after the flood',
-      target: '≤ 150 MB',
-      tcpscope: { measured: `${(f.rssAfter / MB).toFixed(0)} MB`, met: f.rssAfter <= 150 * MB },
-      nocapture: null,
-    });
-    out.push({
-      name: 'flood: counters exact, stalled subscriber told what it missed',
-      target: 'exact; `missed`, then snapshot',
-      tcpscope: {
-        measured: `${f.exact ? 'exact' : `${f.bytesRead} of ${f.bytes}`}; ${f.missed === null ? 'no `missed` message' : `missed ${f.missed}${f.resynced ? ', resynced' : ''}`}`,
-        met: f.exact && f.missed !== null && f.resynced,
-      },
-      nocapture: null,
-    });
+  const both = <T>(pair: Partial<Record<'tcpscope' | 'nocapture', T>> | undefined, f: (v: T) => Verdict): [Verdict, Verdict | null] | null => {
+    if (!pair?.tcpscope) return null;
+    return [f(pair.tcpscope), pair.nocapture ? f(pair.nocapture) : null];
+  };
+  const add = (name: string, target: string, v: [Verdict, Verdict | null] | null) => {
+    if (v) out.push({ name, target, tcpscope: v[0], nocapture: v[1] });
+  };
+  const batch = r.writeToWs?.tcpscope?.batchIntervalMs;
+  add(`write to WebSocket subscriber p99 (batch ${batch} ms)`, '≤ 60 ms', both(r.writeToWs, (w) => ({
+    measured: `${w.p99Ms.toFixed(1)} ms${w.lost ? `, ${w.lost} lost` : ''}`,
+    met: w.p99Ms <= 60 && w.lost === 0,
+  })));
+  const f0 = r.flood?.tcpscope;
+  if (f0) {
+    add('RSS peak through the flood, one subscriber stalled', '≤ 300 MB', both(r.flood, (f) => ({ measured: `${(f.rssPeak / MB).toFixed(0)} MB`, met: f.rssPeak <= 300 * MB })));
+    add('RSS after the flood', '≤ 150 MB', both(r.flood, (f) => ({ measured: `${(f.rssAfter / MB).toFixed(0)} MB`, met: f.rssAfter <= 150 * MB })));
+    add('flood: counters exact; stalled subscriber told what it missed', 'exact; `missed`, snapshot', both(r.flood, (f) => ({
+      measured: `${f.exact ? 'exact' : `${f.bytesRead} of ${f.bytes}`}; ${f.missed === null ? 'no `missed`' : `missed ${f.missed}${f.resynced ? ', resynced' : ''}`}`,
+      met: f.exact && f.missed !== null && f.resynced,
+    })));
   }
   const big = (r.scale ?? []).find((c) => c.conns >= 1000);
-  const perConn = big?.rssPerConnBytes.tcpscope;
-  if (big && perConn) {
-    const kb = perConn.median / 1000;
-    out.push({
-      name: `${big.conns} concurrent connections: RSS growth per connection`,
-      target: '≤ 50 KB',
-      tcpscope: { measured: `${kb.toFixed(1)} KB`, met: kb <= 50 },
-      nocapture: null,
-    });
+  if (big) {
+    const kb = (s: Summary | undefined): Verdict | null =>
+      s && s.n > 0 ? { measured: `${(s.median / 1000).toFixed(1)} KB`, met: s.median / 1000 <= 50 } : null;
+    const t = kb(big.rssPerConnBytes.tcpscope);
+    if (t) out.push({ name: `${big.conns} concurrent connections: RSS growth per connection`, target: '≤ 50 KB', tcpscope: t, nocapture: kb(big.rssPerConnBytes.nocapture) });
   }
   return out;
 }

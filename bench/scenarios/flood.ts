@@ -8,8 +8,12 @@ import { stream } from '../loadgen/loadgen-runner.ts';
 import { peakRssBytes, rssBytes, sampleRss } from '../proc-stats.ts';
 import { startTcpscopeProcess } from '../servers.ts';
 
+export type FloodResults = Partial<Record<'tcpscope' | 'nocapture', FloodResult>>;
+
 export interface FloodResult {
+  /** Bytes streamed: the plan's, unless the time limit stopped the stream first. */
   bytes: number;
+  stoppedEarly: boolean;
   mbps: number;
   rssStart: number;
   rssPeak: number;
@@ -23,10 +27,14 @@ export interface FloodResult {
   resynced: boolean;
 }
 
-export async function runFlood(ctx: BenchContext): Promise<FloodResult> {
-  const { bytes, bufferSize, settleMs, missedTimeoutMs } = ctx.plan.flood;
-  ctx.progress.step('flood', `starting a fresh tcpscope`);
-  const server = await startTcpscopeProcess({ bufferSize, reply: 'none' });
+export async function runFloods(ctx: BenchContext): Promise<FloodResults> {
+  return { tcpscope: await runFlood(ctx, 'tcpscope'), nocapture: await runFlood(ctx, 'nocapture') };
+}
+
+async function runFlood(ctx: BenchContext, kind: 'tcpscope' | 'nocapture'): Promise<FloodResult> {
+  const { bytes, bufferSize, settleMs, missedTimeoutMs, maxSeconds } = ctx.plan.flood;
+  ctx.progress.step('flood', `starting a fresh ${kind}`);
+  const server = await startTcpscopeProcess({ bufferSize, reply: 'none' }, kind);
   const reader = await startWatchers(server.httpUrl!);
   try {
     await reader.set(1);
@@ -49,12 +57,12 @@ export async function runFlood(ctx: BenchContext): Promise<FloodResult> {
     stalled.pause();
     const rssStart = rssBytes(server.pid);
 
-    ctx.progress.step('flood', `${bytes / 2 ** 20} MiB on one connection, one subscriber stalled`);
+    ctx.progress.step('flood', `${kind}: ${bytes / 2 ** 20} MiB on one connection, one subscriber stalled`);
     const sampler = sampleRss(server.pid, 50);
-    const r = await stream(ctx.lg, { port: server.tcpPort, conns: 1, bytesPerConn: bytes, reply: 'none' });
+    const r = await stream(ctx.lg, { port: server.tcpPort, conns: 1, bytesPerConn: bytes, reply: 'none', maxSeconds });
     const counted = await server.readsOf(r.localPort);
 
-    ctx.progress.step('flood', 'resuming the stalled subscriber');
+    ctx.progress.step('flood', `${kind}: resuming the stalled subscriber`);
     const resumed = new Promise<void>((resolve) => (sawMissed = resolve));
     stalled.resume();
     await Promise.race([resumed, sleep(missedTimeoutMs)]);
@@ -64,7 +72,8 @@ export async function runFlood(ctx: BenchContext): Promise<FloodResult> {
     const rssAfter = rssBytes(server.pid);
     ctx.progress.tick();
     return {
-      bytes,
+      bytes: r.bytesSent,
+      stoppedEarly: r.stoppedEarly,
       mbps: r.bytesSent / (r.elapsedNs / 1e9) / 1e6,
       rssStart,
       rssPeak,

@@ -19,11 +19,11 @@ export interface ScaleCase {
   runs: Partial<Record<ServerKind, ScaleRun[]>>;
   mbps: Partial<Record<ServerKind, Summary>>;
   rssPerConnBytes: Partial<Record<ServerKind, Summary>>;
-  ratio: Summary;
+  /** MB/s ÷ the onread baseline's MB/s in the same round, for each tcpscope. */
+  ratio: Partial<Record<ServerKind, Summary>>;
 }
 
-/** tcpscope as `npm start` runs it, against both baselines. */
-export const SCALE_SERVERS: ServerKind[] = ['tcpscope', 'onread', 'plain'];
+export const SCALE_SERVERS: ServerKind[] = ['tcpscope', 'nocapture', 'onread', 'plain'];
 
 export async function runScale(ctx: BenchContext): Promise<ScaleCase[]> {
   const { rounds, conns: connCounts, totalBytes, bufferSize, settleMs, maxSeconds } = ctx.plan.scale;
@@ -58,7 +58,7 @@ export async function runScale(ctx: BenchContext): Promise<ScaleCase[]> {
       runs: perServer(SCALE_SERVERS, (k) => runs[k]),
       mbps: by((r) => r.mbps),
       rssPerConnBytes: by((r) => r.rssPerConn),
-      ratio: summarize(pairedRatios(runs.tcpscope.map((r) => r.mbps), runs.onread.map((r) => r.mbps))),
+      ratio: perServer(['tcpscope', 'nocapture'], (k) => summarize(pairedRatios(runs[k].map((r) => r.mbps), runs.onread.map((r) => r.mbps)))),
     });
   }
   return cases;

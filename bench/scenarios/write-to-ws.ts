@@ -22,11 +22,20 @@ interface Waiting {
   resolve(t: number): void;
 }
 
-export async function runWriteToWs(ctx: BenchContext, batchIntervalMs: number): Promise<WriteToWsResult> {
+export type WriteToWsResults = Partial<Record<'tcpscope' | 'nocapture', WriteToWsResult>>;
+
+export async function runWriteToWs(ctx: BenchContext, batchIntervalMs: number): Promise<WriteToWsResults> {
+  return {
+    tcpscope: await timeWrites(ctx, 'tcpscope', batchIntervalMs),
+    nocapture: await timeWrites(ctx, 'nocapture', batchIntervalMs),
+  };
+}
+
+async function timeWrites(ctx: BenchContext, kind: 'tcpscope' | 'nocapture', batchIntervalMs: number): Promise<WriteToWsResult> {
   const { samples, maxGapMs, timeoutMs } = ctx.plan.writeToWs;
-  const server = ctx.servers.tcpscope;
+  const server = ctx.servers[kind];
   await server.configure(1024, 'ack');
-  ctx.progress.step('write-to-ws', `${samples} writes, each timed to its read event on /ws`);
+  ctx.progress.step('write-to-ws', `${kind}: ${samples} writes, each timed to its read event on /ws`);
 
   const ws = new WebSocket(server.httpUrl!.replace(/^http:/, 'ws:') + '/ws', { perMessageDeflate: false });
   let connId = -1;

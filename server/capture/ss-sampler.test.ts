@@ -87,6 +87,20 @@ describe('ss sampler', () => {
     expect(got).toHaveLength(first + 2);
   });
 
+  it('keeps reporting a socket with bytes stuck in its queue, changed or not', async () => {
+    const { port, client, server } = await stalledPair();
+    const got: UnsequencedSample[] = [];
+    const sampler = createSsSampler({ port, emit: (s) => got.push(s) });
+    sampler.track(1, tupleOf(server));
+    await new Promise<void>((r) => client.write(Buffer.alloc(100, 0x41), () => r()));
+    await sampleUntil(sampler, () => got.some((s) => s.side === 'server' && s.recvQ === 100));
+    const serverSide = () => got.filter((s) => s.side === 'server');
+    const before = serverSide().length;
+    await sampler.sampleOnce();
+    expect(serverSide()).toHaveLength(before + 1);
+    expect(serverSide().at(-1)).toMatchObject({ recvQ: 100 });
+  });
+
   it('samples on its own timer once started', async () => {
     const { port, server } = await stalledPair();
     let enough!: () => void;

@@ -1,7 +1,8 @@
 // Samples the kernel's view of every open connection on the echo port with `ss -tin`: one ss run per
 // tick for all of them (never one per connection), every 250 ms while data moves and every second
-// otherwise, and none while no connection is open. A socket whose state did not change is reported
-// again only after `unchangedEveryMs`, so idle connections do not crowd real events out of the store.
+// otherwise, and none while no connection is open. An idle socket (empty queues) whose state did not
+// change is reported again only after `unchangedEveryMs`, so idle connections do not crowd real events
+// out of the store; one with bytes stuck in a queue is reported at every tick, as that is the story.
 import { execFile } from 'node:child_process';
 import type { SocketSide, UnsequencedSample } from '../../shared/wire.ts';
 import { canonicalAddress } from './ip-address.ts';
@@ -99,9 +100,9 @@ export function createSsSampler(opts: SsSamplerOptions): SsSampler {
     const sig = `${row.state} ${row.recvQ} ${row.sendQ} ${row.rttMs} ${row.cwnd} ${row.sndWnd} ${row.rcvWnd} ${row.rcvSpace}`;
     const lk = `${connId}/${side}`;
     const prev = last.get(lk);
-    // Only changes go out, so a connection costs events only when something moved; an unchanged one
-    // still reports once every `unchangedEveryMs`.
-    if (prev !== undefined && prev.sig === sig && t - prev.t < unchangedEveryMs) return;
+    // An idle connection costs events only when something changed, and once every `unchangedEveryMs`.
+    const idle = row.recvQ === 0 && row.sendQ === 0;
+    if (idle && prev !== undefined && prev.sig === sig && t - prev.t < unchangedEveryMs) return;
     last.set(lk, { sig, t });
     emit(sample);
   }

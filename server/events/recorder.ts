@@ -8,11 +8,20 @@ import type { EventStore } from './event-store.ts';
 import type { NewEvent, StoredEvent } from './stored-event.ts';
 
 export type ChunkKind = 'read' | 'write' | 'reply';
+
+/**
+ * Kept bytes are carved from slabs of this size: one allocation per many events instead of one per
+ * event (Node's own pool stops below 4 KiB, so without this every 4096-byte keep is an ArrayBuffer of
+ * its own). The ring drops events oldest first, so slabs are freed in order too.
+ */
+const SLAB_BYTES = 1024 * 1024;
 export type EventSink = (e: StoredEvent, conn: ConnectionState | null) => void;
 
 export class Recorder {
   private seq = 1;
   private readonly sinks: EventSink[] = [];
+  private slab = Buffer.allocUnsafeSlow(SLAB_BYTES);
+  private slabUsed = 0;
 
   constructor(readonly store: EventStore) {}
 
@@ -33,8 +42,13 @@ export class Recorder {
   /** Records a chunk of `length` bytes whose first bytes are in `src` (which may be reused after this call). */
   chunk(kind: ChunkKind, conn: ConnectionState, offset: number, src: Uint8Array, length: number): StoredEvent {
     const keep = length < EVENT_HEX_MAX_BYTES ? length : EVENT_HEX_MAX_BYTES;
-    const bytes = Buffer.allocUnsafe(keep); // pooled for small chunks
-    bytes.set(src.subarray(0, keep));
+    if (this.slabUsed + keep > SLAB_BYTES) {
+      this.slab = Buffer.allocUnsafeSlow(SLAB_BYTES);
+      this.slabUsed = 0;
+    }
+    const bytes = this.slab.subarray(this.slabUsed, this.slabUsed + keep);
+    this.slabUsed += keep;
+    bytes.set(keep === src.length ? src : src.subarray(0, keep));
     const e: StoredEvent = {
       kind,
       seq: this.seq++,

@@ -22,6 +22,13 @@ import { type StoredEvent, toWire } from '../events/stored-event.ts';
 import { zodMessage } from '../api/zod-validation.ts';
 import { Heartbeat } from './heartbeat.ts';
 
+/**
+ * The hex previews of one batch share this many bytes: a busy stream gets shorter previews (down to 81
+ * bytes at LIVE_BATCH_MAX_EVENTS a batch), not a bigger stream. This bounds the live stream in bytes
+ * per second whatever the read rate; `truncated` tells the page to fetch the rest.
+ */
+const BATCH_PREVIEW_BUDGET_BYTES = 16 * 1024;
+
 interface Subscriber {
   ws: WebSocket;
   /** Events this subscriber did not get since it fell behind; -1 while it keeps up. */
@@ -33,6 +40,8 @@ export class LiveHub {
   private pending: StoredEvent[] = [];
   private skipped = 0;
   private changed = new Set<ConnectionState>();
+  /** The connection last added to `changed`: a run of reads on one connection skips the Set. */
+  private lastChanged: ConnectionState | null = null;
   private timer: NodeJS.Timeout | null = null;
 
   private readonly batchIntervalMs: number;
@@ -127,25 +136,31 @@ export class LiveHub {
     if (this.subscribers.size === 0) return;
     if (this.pending.length < LIVE_BATCH_MAX_EVENTS) this.pending.push(e);
     else this.skipped++;
-    if (conn) this.changed.add(conn);
+    if (conn !== null && conn !== this.lastChanged) {
+      this.changed.add(conn);
+      this.lastChanged = conn;
+    }
     this.timer ??= setTimeout(() => this.flush(), this.batchIntervalMs);
   }
 
   private flush(): void {
     this.timer = null;
     const count = this.pending.length + this.skipped;
-    let data: string | null = null;
+    let data: Buffer | null = null;
     if (count > 0) {
+      const preview = Math.min(LIVE_HEX_PREVIEW_BYTES, Math.floor(BATCH_PREVIEW_BUDGET_BYTES / this.pending.length));
       const message: ServerMessage = {
         type: 'batch',
-        events: this.pending.map((e) => toWire(e, LIVE_HEX_PREVIEW_BYTES)),
+        events: this.pending.map((e) => toWire(e, preview)),
         skipped: this.skipped,
         connections: [...this.changed].map((c) => c.toJSON()),
       };
-      data = JSON.stringify(message);
+      // Encoded once for all: ws would encode a string again for every subscriber.
+      data = Buffer.from(JSON.stringify(message));
       this.pending = [];
       this.skipped = 0;
       this.changed = new Set();
+      this.lastChanged = null;
     }
     let anyBehind = false;
     for (const sub of this.subscribers) {
@@ -158,7 +173,7 @@ export class LiveHub {
         sub.missed = count;
         anyBehind = true;
       } else if (data !== null) {
-        sub.ws.send(data);
+        sub.ws.send(data, { binary: false });
       }
     }
     // Keep checking a backed-up subscriber even when no new events come.

@@ -149,6 +149,22 @@ describe('scenarios and sessions in the browser', () => {
     expect(offline.sockets).toEqual([]);
   });
 
+  it('keeps the view in the address: a link reopens the same buffer, framing and connection', async () => {
+    const scope = await startScope();
+    const { page } = await newPage();
+    await page.goto(`${scope.httpUrl}/?buffer=7&framing=delimiter&delim=%0A&max=64`);
+    await page.getByTestId('live-status').filter({ hasText: /^live$/ }).waitFor();
+    await page.getByLabel('Framing').filter({ has: page.locator('option[value=delimiter]:checked') }).waitFor();
+    const config = (await (await fetch(`${scope.httpUrl}/api/config`)).json()) as Config;
+    expect(config).toMatchObject({ bufferSize: 7, framing: { mode: 'delimiter', delimiter: '\n', maxMessageBytes: 64 } });
+
+    await runScenario(page, "The tutorial's single write");
+    await page.locator('[data-testid=conn-row][data-conn-id="1"]').click();
+    await page.waitForFunction(() => new URLSearchParams(location.search).get('conn') === '1');
+    const link = new URL(page.url());
+    expect(Object.fromEntries(link.searchParams)).toEqual({ conn: '1', buffer: '1024', framing: 'raw' });
+  });
+
   it('sets framing from its control, and refuses a bad session file with the reason, leaving the live view as it was', async () => {
     const scope = await startScope();
     const { page } = await newPage();
@@ -167,6 +183,13 @@ describe('scenarios and sessions in the browser', () => {
     await page.waitForFunction(() => document.querySelectorAll('[data-testid=event-row][data-kind=close]').length === 2);
     expect(await page.locator('[data-testid=event-row][data-kind=message]').count()).toBe(3);
     await page.locator('[data-testid=event-row][data-kind=error]').filter({ hasText: 'length-prefix-too-large' }).waitFor();
+
+    // The first connection's one read carried all three messages: select one, and that read lights up.
+    await page.locator('[data-testid=conn-row][data-conn-id="1"]').click();
+    await page.getByTestId('ribbon-message').nth(1).click();
+    await page.getByTestId('message-caption').filter({ hasText: 'message 2 · bytes 10–15 · 6 B · carried by read 1' }).waitFor();
+    await page.locator('[data-testid=ribbon-read].linked').waitFor();
+    expect(await page.getByTestId('ribbon-message').count()).toBe(3);
 
     await page.getByTestId('session-file').setInputFiles({ name: 'broken.json', mimeType: 'application/json', buffer: Buffer.from('{"format": "tcpscope-session", "version": 1,') });
     await page.getByTestId('session-error').filter({ hasText: 'broken.json was not opened: the file is not JSON' }).waitFor();

@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { Config } from '../../shared/config.ts';
 import { startTcpscope, type Tcpscope } from '../../server/app.ts';
-import { connectUnreading, corkedWrites } from '../helpers.ts';
+import { connectTcp, connectUnreading, corkedWrites } from '../helpers.ts';
 import { launchChromium } from './browser.ts';
 
 let browser: Browser;
@@ -129,16 +129,33 @@ describe('wire view', () => {
     await page.locator('[data-testid=health-resets][data-count="1"]').waitFor();
   });
 
-  it('pauses and resumes the echo server’s reading from the switch', async () => {
+  it('pauses reading from the switch: the server’s Recv-Q fills on the chart, and resuming reads it all', async () => {
     const scope = await startScope();
+    expect(await scope.capture.whenListening()).toBe(true);
     const page = await openWireView(scope);
-    const pause = page.getByRole('switch', { name: 'Pause reading' });
-    await pause.click();
+    await page.getByRole('switch', { name: 'Pause reading' }).click();
     await page.getByRole('switch', { name: 'Pause reading', checked: true }).waitFor();
     expect((await getConfig(scope)).paused).toBe(true);
-    await pause.click();
+
+    const socket = await connectTcp(scope.tcpPort);
+    cleanups.push(async () => socket.destroy());
+    const row = page.getByTestId('conn-row').filter({ hasText: 'external' });
+    await row.waitFor();
+    const id = Number(await row.getAttribute('data-conn-id'));
+    socket.write(Buffer.alloc(5000, 0x61));
+    await segment(page, id, '[data-dir=c2s][data-len="5000"]').waitFor();
+    // ss sees the 5000 bytes wait in the server's receive queue; nothing is read.
+    await page.locator('[data-testid=socket-chart][data-max-queue="5000"]').waitFor();
+    // At least two looks, so the chart draws lines rather than a table of one sample.
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid=socket-chart]')?.getAttribute('data-points')) >= 2);
+    await page.locator('[data-testid=socket-chart] .recharts-line-curve').first().waitFor({ state: 'attached' });
+    expect(await ladder(page, id).getAttribute('data-reads')).toBe('0');
+    await page.screenshot({ path: '/tmp/tcpscope-wire-paused.png' });
+
+    await page.getByRole('switch', { name: 'Pause reading' }).click();
     await page.getByRole('switch', { name: 'Pause reading', checked: false }).waitFor();
     expect((await getConfig(scope)).paused).toBe(false);
+    await page.locator(`[data-testid=wire-ladder][data-conn-id="${id}"][data-bytes-read="5000"]`).waitFor();
   });
 
   it('says why capture is off, and the command that turns it on', async () => {

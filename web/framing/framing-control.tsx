@@ -7,6 +7,7 @@ import { escapePayload, unescapePayload } from '../format/escapes.ts';
 import { useCommand } from '../controls/notice.tsx';
 import { useStore, useStoreView } from '../stream/event-store.ts';
 import { defaultFraming, FRAMING_MODES } from './framing-text.ts';
+import './framing.css';
 
 const MODE_LABELS: Record<Framing['mode'], string> = {
   raw: 'raw',

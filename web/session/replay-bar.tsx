@@ -6,12 +6,16 @@ import { clockTime } from '../format/describe-event.ts';
 import type { ReplayController } from './replay-controller.ts';
 import { writeViewLink } from './view-link.ts';
 
+const LINK_SETTLE_MS = 250;
+
 export function ReplayBar({ controller, onLeave }: { controller: ReplayController; onLeave(): void }) {
   const s = useSyncExternalStore(controller.subscribe, controller.getState);
 
-  // The address remembers where the scrubber stands, but not 60 times a second while it plays.
+  // The address remembers where the scrubber stands once it rests: not 60 times a second while it plays or is dragged.
   useEffect(() => {
-    if (!s.playing) writeViewLink({ at: s.clock, speed: s.speed === 1 ? undefined : s.speed });
+    if (s.playing) return;
+    const timer = setTimeout(() => writeViewLink({ at: s.clock, speed: s.speed === 1 ? undefined : s.speed }), LINK_SETTLE_MS);
+    return () => clearTimeout(timer);
   }, [s.playing, s.clock, s.speed]);
 
   // ← and → step, space plays, unless the user is typing somewhere.

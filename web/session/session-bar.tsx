@@ -31,18 +31,18 @@ export function SessionBar({ pinned }: { pinned: number | null }) {
     }
     setProblem(null);
     const link = fromLink ? openedWith.link : {};
-    setController((prev) => {
-      prev?.dispose();
-      return new ReplayController(store, result.session, name, { at: link.at, speed: link.speed });
-    });
+    // The previous controller, if any, is disposed by the effect below once this one replaces it.
+    setController(new ReplayController(store, result.session, name, { at: link.at, speed: link.speed }));
     if (!fromLink) writeViewLink({ session: undefined, at: undefined, speed: undefined });
   };
 
-  // A link's session, once.
+  // A link's session, once (a ref, because development mode runs effects twice).
+  const linkOpened = useRef(false);
   useEffect(() => {
     const url = linkedSessionUrl();
-    if (url !== null) void open(url, () => fetchSession(url), true);
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    if (url === null || linkOpened.current) return;
+    linkOpened.current = true;
+    void open(url, () => fetchSession(url), true);
   }, []);
 
   // Drop a file anywhere on the page.
@@ -79,7 +79,6 @@ export function SessionBar({ pinned }: { pinned: number | null }) {
       window.removeEventListener('dragover', onOver);
       window.removeEventListener('drop', onDrop);
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 
   useEffect(() => () => controller?.dispose(), [controller]);

@@ -7,7 +7,7 @@ import type { BatchMessage, ServerMessage, SnapshotMessage } from '../../shared/
 import type { CaptureState } from '../../shared/wire.ts';
 import { EVENTS_QUERY_LIMIT_MAX } from '../../shared/limits.ts';
 import { LiveSocket } from './live-socket.ts';
-import { api } from '../api.ts';
+import { ApiRequestError, api, onUnauthorized } from '../api.ts';
 import { applyBatch, applyMissed, applySnapshot, clearView, createLiveState, mergeEvents, setConfig } from './event-state.ts';
 import { EMPTY_VIEW, nextView, type LinkState, type StoreView } from './store-view.ts';
 
@@ -27,6 +27,11 @@ export class EventStore {
   private serverError: string | null = null;
   /** The wire capture's state as the server last told it; null from a server that does not say. */
   private capture: CaptureState | null = null;
+  /** Where the echo server listens, as the last snapshot said; null from a server that does not say. */
+  private echo: EchoAddress | null = null;
+  /** The server wants an access token this page does not have: retrying cannot help, the user must act. */
+  private tokenMissing = false;
+  private checkingAccess = false;
   /** The first snapshot on a fresh socket replaces everything; one after `missed` is merged. */
   private nextSnapshotResets = true;
   private frame = 0;
@@ -41,15 +46,45 @@ export class EventStore {
         this.nextSnapshotResets = true;
       },
       onMessage: (data) => this.receive(data),
-      onClose: () => {
+      onClose: (opened) => {
         this.link = 'disconnected';
+        if (!opened) this.checkAccess();
         this.schedule();
       },
     });
   }
 
   start(): void {
+    onUnauthorized(() => this.checkAccess());
     this.socket.start();
+  }
+
+  /**
+   * After a 401 from the API, or a socket that failed before it opened: GET /api/limits tells whether the
+   * token is why (a 401 again). Then the socket stops for good, and the page says what to do instead.
+   */
+  checkAccess(): void {
+    if (this.tokenMissing || this.checkingAccess || this.link === 'replay') return;
+    this.checkingAccess = true;
+    void tokenRefused().then((refused) => {
+      this.checkingAccess = false;
+      if (!refused || this.link === 'replay') return;
+      this.tokenMissing = true;
+      this.socket.stop();
+      this.link = 'disconnected';
+      this.schedule();
+    });
+  }
+
+  /** The user opened the printed address (in another tab, say): goes live again if the token is there now. */
+  async retryAccess(): Promise<boolean> {
+    if (!this.tokenMissing) return true;
+    if (await tokenRefused()) return false;
+    this.tokenMissing = false;
+    this.link = 'connecting';
+    this.socket.start();
+    this.schedule();
+    return true;
   }
 
   stop(): void {
@@ -68,6 +103,8 @@ export class EventStore {
 
   /** Changes only when the server reports a new state, so it can feed useSyncExternalStore as is. */
   readonly getCapture = (): CaptureState | null => this.capture;
+  readonly getEcho = (): EchoAddress | null => this.echo;
+  readonly getTokenMissing = (): boolean => this.tokenMissing;
 
   setPaused(paused: boolean): void {
     if (paused === this.paused) return;
@@ -92,8 +129,10 @@ export class EventStore {
       this.link = 'replay';
       this.state = createLiveState(); // nothing of the live picture (a Clear mark, say) carries over
     }
-    if (msg.type === 'snapshot') applySnapshot(this.state, msg, 'reset');
-    else applyBatch(this.state, msg);
+    if (msg.type === 'snapshot') {
+      this.state.stats.received = 0; // counts what the scrubber shows, not how often it moved
+      applySnapshot(this.state, msg, 'reset');
+    } else applyBatch(this.state, msg);
     this.forceData = true;
     this.schedule();
   }
@@ -164,6 +203,7 @@ export class EventStore {
         this.link = 'live';
         this.forceData ||= this.paused; // a new server's picture replaces a frozen one from an old server
         if (msg.capture !== undefined) this.capture = msg.capture;
+        if (msg.echo !== undefined) this.echo = msg.echo;
         break;
       case 'batch':
         applyBatch(this.state, msg);
@@ -210,6 +250,16 @@ export class EventStore {
     this.forceData = false;
     for (const listener of this.listeners) listener();
   };
+}
+
+export type EchoAddress = NonNullable<SnapshotMessage['echo']>;
+
+/** Whether the API refuses this page for want of the access token (and is not merely unreachable). */
+function tokenRefused(): Promise<boolean> {
+  return api.getLimits().then(
+    () => false,
+    (err: unknown) => err instanceof ApiRequestError && err.status === 401,
+  );
 }
 
 export const StoreContext = createContext<EventStore | null>(null);

@@ -6,7 +6,8 @@ import { backoffDelay } from './backoff.ts';
 export interface LiveSocketHandlers {
   onOpen(): void;
   onMessage(data: string): void;
-  onClose(): void;
+  /** `opened` is false when the socket never opened: refused (a missing token, say) or unreachable. */
+  onClose(opened: boolean): void;
 }
 
 /** A quiet socket is pinged this often; one that stays silent for the grace period is presumed dead. */
@@ -48,7 +49,9 @@ export class LiveSocket {
   private connect(): void {
     const ws = new WebSocket(this.url);
     this.ws = ws;
+    let opened = false;
     ws.onopen = () => {
+      opened = true;
       this.lastHeard = Date.now();
       this.handlers.onOpen();
       this.pingTimer = setInterval(() => this.checkAlive(ws), PING_EVERY_MS);
@@ -58,7 +61,7 @@ export class LiveSocket {
       this.attempt = 0; // only a socket that delivers counts as a good connection
       if (typeof ev.data === 'string') this.handlers.onMessage(ev.data);
     };
-    ws.onclose = () => this.drop(ws);
+    ws.onclose = () => this.drop(ws, opened);
     // Errors are always followed by close, which is where reconnecting happens.
     ws.onerror = () => {};
   }
@@ -74,11 +77,11 @@ export class LiveSocket {
     this.send({ type: 'ping', id: this.pingId++ });
   }
 
-  private drop(ws: WebSocket): void {
+  private drop(ws: WebSocket, opened = true): void {
     if (this.ws !== ws) return;
     clearInterval(this.pingTimer);
     this.ws = null;
-    this.handlers.onClose();
+    this.handlers.onClose(opened);
     if (!this.stopped) this.retryTimer = setTimeout(() => this.connect(), backoffDelay(this.attempt++));
   }
 }

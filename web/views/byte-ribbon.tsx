@@ -9,6 +9,7 @@ import { eventBytes } from '../format/event-bytes.ts';
 import { useStoreView } from '../stream/event-store.ts';
 import { buildRibbon, byteAt, layoutSpans, mappingSummary, overlapping, type Ribbon, type RibbonItem, type Span } from './ribbon-layout.ts';
 import { useElementWidth } from './use-element-width.ts';
+import { MessageCaption, MessageRow, useMessageLinks, withCarriedReads } from '../framing/message-row.tsx';
 
 type Side = 'write' | 'read';
 type Zoom = 'fit' | 'bytes';
@@ -41,6 +42,8 @@ export function ByteRibbon({ conn }: { conn: Connection | null }) {
   const { streams } = useStoreView();
   const stream = conn ? streams.get(conn.id) : undefined;
   const ribbon = useMemo(() => buildRibbon(stream?.writes ?? [], stream?.reads ?? []), [stream]);
+  // Framing: the messages row under the reads; a selected message lights up the reads that carried it.
+  const messageLinks = useMessageLinks(conn);
   const [zoom, setZoom] = useState<Zoom>('fit');
   const [hover, setHover] = useState<Hover | null>(null);
   const [scrollLeft, setScrollLeft] = useState(0);
@@ -91,6 +94,7 @@ export function ByteRibbon({ conn }: { conn: Connection | null }) {
           <span className="lbl-write">writes</span>
           <span>bytes</span>
           <span className="lbl-read">reads</span>
+          {messageLinks.messages.length > 0 && <span className="lbl-message">messages</span>}
         </div>
         <div
           className="ribbon-scroll"
@@ -108,12 +112,14 @@ export function ByteRibbon({ conn }: { conn: Connection | null }) {
             <div className="ribbon-inner" style={{ width: innerWidth }}>
               <SpanRow side="write" items={writeItems} hover={hover} linked={linked} onHover={setHover} />
               <ByteRow ribbon={ribbon} ppb={ppb} from={from} to={to} writeItems={writeItems} readItems={readItems} />
-              <SpanRow side="read" items={readItems} hover={hover} linked={linked} onHover={setHover} />
+              <SpanRow side="read" items={readItems} hover={hover} linked={withCarriedReads(linked, ribbon.reads, messageLinks)} onHover={setHover} />
+              <MessageRow links={messageLinks} reads={stream?.reads ?? []} start={ribbon.start} ppb={ppb} from={from} to={to} />
             </div>
           )}
         </div>
         {hover && <SpanTip hover={hover} ribbon={ribbon} />}
       </div>
+      <MessageCaption links={messageLinks} reads={stream?.reads ?? []} />
     </section>
   );
 }

@@ -102,7 +102,7 @@ function ConnRow({ c, selected, onSelect }: { c: Connection; selected: boolean; 
           </>
         )}
       </td>
-      <td className="r mono pair" data-testid="conn-reads">
+      <td className="r mono pair" data-testid="conn-reads" data-bytes={c.bytesRead} title={`${c.bytesRead.toLocaleString()} bytes read`}>
         <b>{c.reads.toLocaleString()}</b>
         <span>{formatBytes(c.bytesRead)}</span>
       </td>

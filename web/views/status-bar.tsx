@@ -1,13 +1,14 @@
 // The top line: is the page live, what is the echo server set to, and how much has been seen.
-import { useStoreView } from '../stream/event-store.ts';
+import { useSyncExternalStore } from 'react';
+import { useStore, useStoreView, type EchoAddress } from '../stream/event-store.ts';
 import { NoticeBar } from '../controls/notice.tsx';
 import { ViewControls } from '../controls/view-controls.tsx';
 
 export function StatusBar() {
   const { link, config, stats, connections, paused, pending } = useStoreView();
+  const store = useStore();
+  const echo = useSyncExternalStore(store.subscribe, store.getEcho);
   const open = connections.filter((c) => c.state === 'open').length;
-  // The API does not name the echo server's port; any connection's local port is it.
-  const port = connections[0]?.localPort;
   return (
     <header className="status-bar">
       <span className="brand">
@@ -31,9 +32,9 @@ export function StatusBar() {
         {stats.skipped > 0 && <> · <b>{stats.skipped.toLocaleString()}</b> summarised</>}
         {stats.missed > 0 && <> · <b className="warn-text">{stats.missed.toLocaleString()}</b> missed</>}
       </span>
-      {port !== undefined && (
-        <span className="muted hint-nc" title="Connect your own client to the echo server">
-          try <code>nc 127.0.0.1 {port}</code>
+      {echo !== null && link !== 'replay' && (
+        <span className="muted hint-nc" title="Connect your own client to the echo server" data-testid="nc-hint">
+          try <code>nc {ncHost(echo)} {echo.port}</code>
         </span>
       )}
       <span className="grow" />
@@ -41,4 +42,9 @@ export function StatusBar() {
       <ViewControls />
     </header>
   );
+}
+
+/** A wildcard address is where the server listens, not one to dial: this page's own host reaches it. */
+function ncHost(echo: EchoAddress): string {
+  return echo.host === '0.0.0.0' || echo.host === '::' ? location.hostname.replace(/^\[|\]$/g, '') : echo.host;
 }

@@ -17,9 +17,11 @@ interface Props {
   notes: SegmentNotes | undefined;
   wire: ConnWire;
   conn: Connection | null;
+  /** False when the segment was picked for the user (the first data segment), not clicked. */
+  chosen: boolean;
 }
 
-export function PacketDetail({ segment, notes, wire, conn }: Props) {
+export function PacketDetail({ segment, notes, wire, conn, chosen }: Props) {
   return (
     <section className="panel wire-detail" aria-label="Packet detail">
       <div className="panel-head">
@@ -29,6 +31,8 @@ export function PacketDetail({ segment, notes, wire, conn }: Props) {
             {segment.direction === 'c2s' ? 'client → server' : 'server → client'} · {clockTime(segment.t)}
           </span>
         )}
+        <span className="grow" />
+        {segment && !chosen && <span className="muted small-text">the first data segment · click any arrow for another</span>}
       </div>
       <div className="detail-body" data-testid="packet-detail" data-seq={segment?.seq ?? ''}>
         {segment === null ? (
@@ -129,10 +133,11 @@ function Payload({ segment: s, wire }: { segment: SegmentEvent; wire: ConnWire }
             <span className="hex-bytes">
               {Array.from(bytes.subarray(at, at + BYTES_PER_ROW), (b, i) => {
                 const k = owner[at + i]!;
+                const first = k >= 0 && spans[k]!.start === at + i;
                 return (
                   <span
                     key={i}
-                    className={`hb ${k < 0 ? 'unread' : `by${spans[k]!.index % 2}`} ${k >= 0 && k === hot ? 'hot' : ''}`}
+                    className={`hb ${k < 0 ? 'unread' : `by${spans[k]!.index % 2}`} ${first ? 'first' : ''} ${k >= 0 && k === hot ? 'hot' : ''}`}
                     onMouseEnter={() => setHot(k < 0 ? null : k)}
                   >
                     {b.toString(16).toUpperCase().padStart(2, '0')}

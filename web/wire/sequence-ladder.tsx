@@ -9,6 +9,7 @@ import { closeReasonText } from '../format/describe-event.ts';
 import { useElementWidth } from '../views/use-element-width.ts';
 import { ladderLayout, type LadderItem } from './ladder-layout.ts';
 import { arrowKind, durationText, flagsText, segmentLabel } from './packet-text.ts';
+import { payloadSpans } from './payload-map.ts';
 import type { StreamHealth } from './stream-health.ts';
 import type { ConnWire } from './wire-data.ts';
 
@@ -56,6 +57,7 @@ export function SequenceLadder({ wire, conn, health, selectedSeq, onSelect }: Pr
   }, [rows]);
 
   const geometry = { clientX, serverX, side };
+  const linked = linkedChunks(wire, selectedSeq);
   let row = 0;
   const drawn: ReactElement[] = [];
   layout.items.forEach((item, i) => {
@@ -67,7 +69,8 @@ export function SequenceLadder({ wire, conn, health, selectedSeq, onSelect }: Pr
       );
       row++;
     }
-    drawn.push(<Row key={keyOf(item)} item={item} y={yOf(row)} t0={layout.t0} g={geometry} selectedSeq={selectedSeq} onSelect={onSelect} />);
+    const key = keyOf(item);
+    drawn.push(<Row key={key} item={item} y={yOf(row)} t0={layout.t0} g={geometry} selectedSeq={selectedSeq} linked={linked.has(key)} onSelect={onSelect} />);
     row++;
   });
 
@@ -100,6 +103,7 @@ export function SequenceLadder({ wire, conn, health, selectedSeq, onSelect }: Pr
             data-conn-id={conn?.id ?? ''}
             data-segments={wire.segments.length}
             data-reads={wire.reads.length}
+            data-bytes-read={wire.reads.reduce((n, r) => n + r.length, 0)}
             role="list"
             aria-label="Segments, writes and reads in time order"
           >
@@ -111,6 +115,17 @@ export function SequenceLadder({ wire, conn, health, selectedSeq, onSelect }: Pr
       </div>
     </div>
   );
+}
+
+/** The writes, reads or replies whose bytes the selected segment carried: drawn linked to it. */
+function linkedChunks(wire: ConnWire, selectedSeq: number | null): Set<string> {
+  const keys = new Set<string>();
+  const seg = selectedSeq === null ? undefined : wire.segments.find((s) => s.seq === selectedSeq);
+  if (seg === undefined || seg.payloadLength === 0) return keys;
+  const c2s = seg.direction === 'c2s';
+  for (const sp of payloadSpans(seg, c2s ? wire.reads : wire.replies)) keys.add(`${c2s ? 'read' : 'reply'}${sp.chunk.seq}`);
+  if (c2s) for (const sp of payloadSpans(seg, wire.writes)) keys.add(`write${sp.chunk.seq}`);
+  return keys;
 }
 
 function yOf(row: number): number {
@@ -135,10 +150,12 @@ interface RowProps {
   t0: number;
   g: Geometry;
   selectedSeq: number | null;
+  /** Its bytes travelled in the selected segment. */
+  linked: boolean;
   onSelect(seq: number): void;
 }
 
-function Row({ item, y, t0, g, selectedSeq, onSelect }: RowProps) {
+function Row({ item, y, t0, g, selectedSeq, linked, onSelect }: RowProps) {
   const time = (
     <text className="ladder-time" x={TIME_W - 8} y={y + 4} textAnchor="end">
       {item.t === t0 ? '0' : `+${durationText(item.t - t0)}`}
@@ -157,13 +174,15 @@ function Row({ item, y, t0, g, selectedSeq, onSelect }: RowProps) {
     const bad = item.event.reason === 'reset' || item.event.reason === 'error';
     const text = `close · ${closeReasonText(item.event.reason)}${item.event.code ? ` ${item.event.code}` : ''}`;
     return (
-      <g className={`ladder-mark mark-close ${bad ? 'bad' : ''}`} data-testid="ladder-close" data-reason={item.event.reason}>
+      <>
         {time}
-        <circle cx={g.serverX} cy={y} r={4} />
-        <text x={g.serverX + 12} y={y + 4}>
-          {clip(text, maxChars)}
-        </text>
-      </g>
+        <g className={`ladder-mark mark-close ${bad ? 'bad' : ''}`} data-testid="ladder-close" data-reason={item.event.reason}>
+          <circle cx={g.serverX} cy={y} r={4} />
+          <text x={g.serverX + 12} y={y + 4}>
+            {clip(text, maxChars)}
+          </text>
+        </g>
+      </>
     );
   }
   const { chunk } = item;
@@ -173,21 +192,23 @@ function Row({ item, y, t0, g, selectedSeq, onSelect }: RowProps) {
   const boxW = Math.min(g.side - 14, text.length * CHAR_W + 12);
   const x = atClient ? g.clientX - 10 - boxW : g.serverX + 10;
   return (
-    <g
-      className={`ladder-mark mark-${item.kind}`}
-      data-testid={`ladder-${item.kind}`}
-      data-length={chunk.length}
-      data-offset={chunk.offset}
-    >
+    <>
       {time}
-      <title>{`${item.kind} of ${chunk.length} B at stream offset ${chunk.offset}`}</title>
-      <line className="mark-tie" x1={atClient ? x + boxW : x} x2={atClient ? g.clientX : g.serverX} y1={y} y2={y} />
-      <circle cx={atClient ? g.clientX : g.serverX} cy={y} r={3.5} />
-      <rect x={x} y={y - 9} width={boxW} height={18} rx={3} />
-      <text x={x + 6} y={y + 4}>
-        {text}
-      </text>
-    </g>
+      <g
+        className={`ladder-mark mark-${item.kind} ${linked ? 'linked' : ''}`}
+        data-testid={`ladder-${item.kind}`}
+        data-length={chunk.length}
+        data-offset={chunk.offset}
+      >
+        <title>{`${item.kind} of ${chunk.length} B at stream offset ${chunk.offset}`}</title>
+        <line className="mark-tie" x1={atClient ? x + boxW : x} x2={atClient ? g.clientX : g.serverX} y1={y} y2={y} />
+        <circle cx={atClient ? g.clientX : g.serverX} cy={y} r={3.5} />
+        <rect x={x} y={y - 9} width={boxW} height={18} rx={3} />
+        <text x={x + 6} y={y + 4}>
+          {text}
+        </text>
+      </g>
+    </>
   );
 }
 

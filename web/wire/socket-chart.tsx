@@ -7,7 +7,7 @@ import type { SampleEvent } from '../../shared/wire.ts';
 import { formatBytes } from '../format/describe-event.ts';
 import { COLORS } from '../views/palette.ts';
 import { durationText } from './packet-text.ts';
-import { socketSeries, type SocketPoint } from './socket-series.ts';
+import { niceCeil, socketSeries, type SocketPoint } from './socket-series.ts';
 
 const SERIES: { key: keyof SocketPoint; name: string; color: string; dash?: string; axis: 'q' | 'w' }[] = [
   { key: 'serverRecvQ', name: 'server Recv-Q', color: COLORS.read, axis: 'q' },
@@ -35,7 +35,7 @@ export function SocketChart({ samples, connId }: { samples: readonly SampleEvent
           </span>
         )}
       </div>
-      <div className="chart-box" data-testid="socket-chart" data-samples={samples.length} data-max-queue={series.maxQueue}>
+      <div className="chart-box" data-testid="socket-chart" data-samples={samples.length} data-points={series.points.length} data-max-queue={series.maxQueue}>
         {series.points.length === 0 ? (
           <p className="empty">No socket samples yet: ss looks at the open connections every second, four times a second while data moves.</p>
         ) : series.points.length === 1 ? (
@@ -59,9 +59,9 @@ export function SocketChart({ samples, connId }: { samples: readonly SampleEvent
               tick={{ fontSize: 11 }}
               tickLine={false}
               allowDecimals={false}
-              width={52}
-              domain={[0, (max: number) => Math.max(8, Math.ceil(max * 1.15))]}
-              label={{ value: 'queued bytes', angle: -90, position: 'insideLeft', offset: 14, fill: COLORS.axis, fontSize: 11 }}
+              width={58}
+              domain={[0, (max: number) => niceCeil(max * 1.1)]}
+              tickFormatter={(v: number) => formatBytes(v)}
             />
             {series.hasWindows && (
               <YAxis

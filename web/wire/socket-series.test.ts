@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { SampleEvent } from '../../shared/wire.ts';
-import { socketSeries } from './socket-series.ts';
+import { niceCeil, socketSeries } from './socket-series.ts';
 
 function sample(t: number, side: 'server' | 'client', recvQ: number, sendQ = 0, rcvWnd: number | null = 65536): SampleEvent {
   return { kind: 'sample', seq: 0, t, connId: 1, side, state: 'ESTAB', recvQ, sendQ, rttMs: 0.05, rttVarMs: 0.02, cwnd: 10, sndWnd: 65536, rcvWnd, rcvSpace: 65483, mss: 32768 };
@@ -24,5 +24,9 @@ describe('socketSeries', () => {
     expect(s.points).toEqual([expect.objectContaining({ x: 1, serverRecvQ: 3, clientRecvQ: null })]);
     expect(s.hasWindows).toBe(false);
     expect(socketSeries([]).points).toEqual([]);
+  });
+
+  it('rounds the axis top up to a number that reads well', () => {
+    expect([0, 7, 21, 5500, 65536, 100].map(niceCeil)).toEqual([8, 8, 25, 6000, 80000, 100]);
   });
 });

@@ -66,3 +66,11 @@ function blank(t: number, t0: number): SocketPoint {
     clientState: null,
   };
 }
+
+/** The next round number above `n` (1, 1.5, 2, 2.5, 3, 4, 5, 6, 8 × a power of ten), so ticks read well. */
+export function niceCeil(n: number): number {
+  if (n <= 8) return 8;
+  const p = 10 ** Math.floor(Math.log10(n));
+  const step = [1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10].find((m) => m * p >= n)!;
+  return step * p;
+}

@@ -20,7 +20,9 @@ export function WireView({ conn }: { conn: Connection | null }) {
   const health = useMemo(() => streamHealth(wire.segments), [wire.segments]);
   const [picked, setPicked] = useState<{ connId: number; seq: number } | null>(null);
   const pickedIndex = picked !== null && picked.connId === conn?.id ? wire.segments.findIndex((s) => s.seq === picked.seq) : -1;
-  const selected = pickedIndex >= 0 ? wire.segments[pickedIndex]! : null;
+  // Until an arrow is clicked, the first segment that carried the client's bytes is the one shown.
+  const index = pickedIndex >= 0 ? pickedIndex : wire.segments.findIndex((s) => s.direction === 'c2s' && s.payloadLength > 0);
+  const selected = index >= 0 ? wire.segments[index]! : null;
   const summary = flowSummary(wire);
 
   return (
@@ -50,7 +52,7 @@ export function WireView({ conn }: { conn: Connection | null }) {
           onSelect={(seq) => conn && setPicked({ connId: conn.id, seq })}
         />
       </section>
-      <PacketDetail segment={selected} notes={pickedIndex >= 0 ? health.notes[pickedIndex] : undefined} wire={wire} conn={conn} />
+      <PacketDetail segment={selected} notes={index >= 0 ? health.notes[index] : undefined} wire={wire} conn={conn} chosen={pickedIndex >= 0} />
       <SocketChart samples={wire.samples} connId={conn?.id ?? null} />
     </>
   );

@@ -1,0 +1,154 @@
+// The page under a full-speed stream, in a real headless Chromium against a real tcpscope: a raw TCP
+// client on loopback writes 16 KiB chunks as fast as the echo server takes them, for a fixed budget.
+// It measures what a user would feel (long tasks, heap) and prints it, but asserts only bounds that
+// hold on any machine: the chart and the log stay bounded, the page stays live, its counter ends exact,
+// and the heap does not keep growing. This run is short on purpose; the long (30 s) run belongs to
+// `npm run bench`.
+import net from 'node:net';
+import { once } from 'node:events';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { DEFAULT_STATIC_DIR, type Tcpscope } from '../../server/app.ts';
+import type { StoredEvent } from '../../server/events/stored-event.ts';
+import { CHART_MAX_POINTS } from '../../web/views/chart-data.ts';
+import { nextEvent, startTestScope } from '../helpers.ts';
+import { CHROMIUM_ARGS } from './browser.ts';
+
+const CHUNK_BYTES = 16 * 1024;
+/** The stream stops at whichever comes first. */
+const BUDGET_BYTES = 200 * 1024 * 1024;
+const BUDGET_MS = 10_000;
+/** Heap is first sampled this far into the stream (or budget), once the page's event store has filled up. */
+const WARMUP_MS = 3_000;
+const WARMUP_BYTES = BUDGET_BYTES / 4;
+const MiB = 1024 * 1024;
+
+interface Probe {
+  longTasks: number[];
+  violations: string[];
+}
+
+declare global {
+  interface Window {
+    __probe?: Probe;
+  }
+  interface Performance {
+    memory?: { usedJSHeapSize: number };
+  }
+}
+
+let browser: Browser;
+const cleanups: Array<() => Promise<unknown>> = [];
+
+beforeAll(async () => {
+  // Precise memory figures instead of Chromium's coarse, bucketed ones.
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: [...CHROMIUM_ARGS, '--enable-precise-memory-info'] });
+});
+afterAll(async () => {
+  await browser?.close();
+});
+afterEach(async () => {
+  while (cleanups.length > 0) await cleanups.pop()!();
+});
+
+async function startScope(): Promise<Tcpscope> {
+  const scope = await startTestScope({ staticDir: DEFAULT_STATIC_DIR });
+  cleanups.push(() => scope.close());
+  return scope;
+}
+
+/** Opens the page with its long-task observer registered before any of the page's own code runs. */
+async function openObservedPage(scope: Tcpscope): Promise<{ page: Page; errors: string[] }> {
+  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  cleanups.push(() => page.close());
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.addInitScript(() => {
+    const probe: Probe = { longTasks: [], violations: [] };
+    window.__probe = probe;
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) probe.longTasks.push(entry.duration);
+    }).observe({ type: 'longtask', buffered: true });
+    document.addEventListener('securitypolicyviolation', (e) => probe.violations.push(`${e.violatedDirective} ${e.blockedURI}`));
+  });
+  await page.goto(`${scope.httpUrl}/`);
+  await liveStatus(page).waitFor();
+  return { page, errors };
+}
+
+function liveStatus(page: Page) {
+  return page.getByTestId('live-status').filter({ hasText: /^live$/ });
+}
+
+function usedHeap(page: Page): Promise<number> {
+  return page.evaluate(() => performance.memory?.usedJSHeapSize ?? Number.NaN);
+}
+
+function isCloseOf(connId: number) {
+  return (e: StoredEvent) => e.kind === 'close' && e.connId === connId;
+}
+
+describe('page performance', () => {
+  it('stays bounded, live and exact under a full-speed stream', { timeout: 90_000 }, async () => {
+    const scope = await startScope();
+    const { page, errors } = await openObservedPage(scope);
+
+    const opened = nextEvent(scope, (e) => e.kind === 'open');
+    const socket = net.connect({ port: scope.tcpPort, host: '127.0.0.1' });
+    cleanups.push(async () => socket.destroy());
+    socket.resume(); // the replies ("Received: N") are read and dropped, so they never back up
+    await once(socket, 'connect');
+    const connId = (await opened).connId;
+    const closed = nextEvent(scope, isCloseOf(connId));
+
+    const chunk = Buffer.alloc(CHUNK_BYTES, 'tcpscope ');
+    const started = performance.now();
+    let written = 0;
+    let warmHeap = Number.NaN;
+    for (let i = 0; i < BUDGET_BYTES / CHUNK_BYTES; i++) {
+      const elapsed = performance.now() - started;
+      if (elapsed >= BUDGET_MS) break;
+      if (Number.isNaN(warmHeap) && (elapsed >= WARMUP_MS || written >= WARMUP_BYTES)) warmHeap = await usedHeap(page);
+      written += CHUNK_BYTES;
+      if (!socket.write(chunk)) await once(socket, 'drain');
+    }
+    const streamMs = performance.now() - started;
+    socket.end();
+    await closed;
+
+    const server = scope.registry.list().find((c) => c.id === connId)!;
+    expect(server.bytesRead).toBe(written);
+    // The page's counter for this connection lands on the server's exact figure.
+    await page
+      .locator(`[data-testid=conn-row][data-conn-id="${connId}"][data-state=closed] [data-testid=conn-reads][data-bytes="${server.bytesRead}"]`)
+      .waitFor();
+    await page.locator(`[data-testid=reads-chart][data-conn-id="${connId}"]`).waitFor();
+
+    const endHeap = await usedHeap(page);
+    const chartPoints = Number(await page.getByTestId('reads-chart').getAttribute('data-points'));
+    const chartMarks = await page.locator('[data-testid=reads-chart] .recharts-bar-rectangle, [data-testid=reads-chart] .recharts-dot').count();
+    const logRows = await page.getByTestId('event-row').count();
+    const probe = (await page.evaluate(() => window.__probe))!;
+    const longTaskMax = Math.max(0, ...probe.longTasks);
+
+    console.log(
+      [
+        `page performance: ${(written / MiB).toFixed(0)} MiB in ${(streamMs / 1000).toFixed(1)} s ` +
+          `(${(written / MiB / (streamMs / 1000)).toFixed(0)} MiB/s), ${server.reads.toLocaleString()} reads`,
+        `  long tasks: ${probe.longTasks.length}, max ${longTaskMax.toFixed(0)} ms`,
+        `  heap: ${(warmHeap / MiB).toFixed(1)} MiB after warm-up, ${(endHeap / MiB).toFixed(1)} MiB at the end`,
+        `  chart points: ${chartPoints} (${chartMarks} bar and dot marks), log rows in the DOM: ${logRows}`,
+      ].join('\n'),
+    );
+
+    expect(chartPoints).toBeGreaterThan(0);
+    expect(chartPoints).toBeLessThanOrEqual(CHART_MAX_POINTS);
+    expect(chartMarks).toBeLessThanOrEqual(CHART_MAX_POINTS);
+    expect(logRows).toBeGreaterThan(0);
+    expect(logRows).toBeLessThan(200);
+    expect(await liveStatus(page).count()).toBe(1);
+    expect(endHeap).toBeLessThan(2 * warmHeap + 20 * MiB);
+    expect(probe.violations).toEqual([]);
+    expect(errors).toEqual([]);
+  });
+});
