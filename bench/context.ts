@@ -3,7 +3,7 @@
 import type { Watchers } from './clients/watchers-process.ts';
 import { type Loadgen, stream, type StreamOptions } from './loadgen/loadgen-runner.ts';
 import type { Plan } from './plan.ts';
-import { cpuSeconds } from './proc-stats.ts';
+import { cpuSeconds, waitIdle } from './proc-stats.ts';
 import type { Progress } from './progress.ts';
 import type { ServerHandle, ServerKind } from './servers.ts';
 
@@ -47,6 +47,7 @@ export async function measureStream(ctx: BenchContext, server: ServerHandle, o: 
   const cpu1 = cpuSeconds(server.pid);
   const elapsedSec = r.elapsedNs / 1e9;
   const counted = o.conns === 1 ? await server.readsOf(r.localPort) : { reads: Number.NaN, bytesRead: Number.NaN };
+  await waitIdle(server.pid);
   return {
     mbps: r.bytesSent / elapsedSec / 1e6,
     readsPerSec: counted.reads / elapsedSec,

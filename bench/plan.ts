@@ -14,7 +14,7 @@ export interface Plan {
     maxSeconds: number;
   };
   latency: { rounds: number; count: number; warmup: number; size: number; bufferSize: number };
-  scale: { rounds: number; conns: number[]; totalBytes: number; bufferSize: number; settleMs: number; maxSeconds: number };
+  scale: { rounds: number; memoryRounds: number; conns: number[]; totalBytes: number; bufferSize: number; settleMs: number; maxSeconds: number };
   fanout: { rounds: number; subscribers: number[]; bytes: number; bufferSize: number; maxSeconds: number };
   writeToWs: { samples: number; maxGapMs: number; timeoutMs: number };
   flood: { bytes: number; bufferSize: number; settleMs: number; missedTimeoutMs: number; maxSeconds: number };
@@ -34,7 +34,7 @@ export function makePlan(quick: boolean): Plan {
         maxSeconds: 0.4,
       },
       latency: { rounds: 1, count: 1000, warmup: 100, size: 7, bufferSize: 1024 },
-      scale: { rounds: 1, conns: [1, 100, 1000], totalBytes: 8 * MiB, bufferSize: 1024, settleMs: 100, maxSeconds: 0.5 },
+      scale: { rounds: 1, memoryRounds: 1, conns: [1, 100, 1000], totalBytes: 8 * MiB, bufferSize: 1024, settleMs: 100, maxSeconds: 0.4 },
       fanout: { rounds: 1, subscribers: [1, 10], bytes: 8 * MiB, bufferSize: 1024, maxSeconds: 0.4 },
       writeToWs: { samples: 20, maxGapMs: 10, timeoutMs: 2000 },
       flood: { bytes: 64 * MiB, bufferSize: 1024, settleMs: 300, missedTimeoutMs: 1500, maxSeconds: 2 },
@@ -47,13 +47,13 @@ export function makePlan(quick: boolean): Plan {
       buffers: [7, 1024, 65536],
       replies: ['none', 'echo'],
       bytes: (b, reply) => (b < 64 ? (reply === 'none' ? 4 : 2) * MiB : b < 4096 && reply === 'echo' ? 64 * MiB : 256 * MiB),
-      maxSeconds: 1.5,
+      maxSeconds: 0.8,
     },
     latency: { rounds: 4, count: 10000, warmup: 1000, size: 7, bufferSize: 1024 },
-    scale: { rounds: 3, conns: [1, 100, 1000], totalBytes: 64 * MiB, bufferSize: 1024, settleMs: 300, maxSeconds: 1.5 },
-    fanout: { rounds: 3, subscribers: [1, 10, 50], bytes: 128 * MiB, bufferSize: 1024, maxSeconds: 1.5 },
+    scale: { rounds: 2, memoryRounds: 2, conns: [1, 100, 1000], totalBytes: 64 * MiB, bufferSize: 1024, settleMs: 300, maxSeconds: 0.8 },
+    fanout: { rounds: 2, subscribers: [1, 10, 50], bytes: 128 * MiB, bufferSize: 1024, maxSeconds: 0.8 },
     writeToWs: { samples: 200, maxGapMs: 10, timeoutMs: 2000 },
-    flood: { bytes: 1024 * MiB, bufferSize: 1024, settleMs: 3000, missedTimeoutMs: 15000, maxSeconds: 20 },
+    flood: { bytes: 1024 * MiB, bufferSize: 1024, settleMs: 3000, missedTimeoutMs: 15000, maxSeconds: 12 },
   };
 }
 
@@ -64,7 +64,7 @@ export function countSteps(plan: Plan, only: ReadonlySet<string> | null): Record
   return {
     throughput: on('throughput') ? t.buffers.length * t.replies.length * 4 * (t.rounds + 1) : 0,
     latency: on('latency') ? plan.latency.rounds * 4 : 0,
-    scale: on('scale') ? plan.scale.conns.length * plan.scale.rounds * 4 : 0,
+    scale: on('scale') ? (plan.scale.conns.length * plan.scale.rounds + plan.scale.conns.filter((n) => n >= 100).length * plan.scale.memoryRounds) * 4 : 0,
     fanout: on('fanout') ? plan.fanout.subscribers.length * plan.fanout.rounds * 2 : 0,
     'write-to-ws': on('write-to-ws') ? 2 : 0,
     flood: on('flood') ? 2 : 0,

@@ -43,6 +43,23 @@ export function cpuSeconds(pid: number): number {
   }
 }
 
+/**
+ * Waits until the process has used less than `busyBelow` of a core over `windowMs` (or `maxMs` passed):
+ * a server that still digests the last run (tcpscope parsing captured packets, say) would otherwise
+ * take CPU from the next run, which may be another server's. Resolves with how long it waited.
+ */
+export async function waitIdle(pid: number, { windowMs = 100, busyBelow = 0.1, maxMs = 5000 } = {}): Promise<number> {
+  const start = Date.now();
+  let prev = cpuSeconds(pid);
+  for (;;) {
+    await new Promise((resolve) => setTimeout(resolve, windowMs));
+    const now = cpuSeconds(pid);
+    const waited = Date.now() - start;
+    if (!(now - prev >= (busyBelow * windowMs) / 1000) || waited >= maxMs) return waited;
+    prev = now;
+  }
+}
+
 /** Samples RSS every `everyMs` until stopped; `stop` returns the highest sample. */
 export function sampleRss(pid: number, everyMs: number): { stop(): number; peak(): number } {
   let peak = rssBytes(pid);

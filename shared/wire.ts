@@ -118,12 +118,13 @@ export type UnsequencedSample = Omit<SampleEvent, 'seq'>;
 export type UnsequencedWireEvent = UnsequencedSegment | UnsequencedSample;
 
 /** GET /api/capture.pcap?connId=N: the connection whose captured frames to download. */
+const CONN_ID_MESSAGE = 'must be a connection id, an integer from 1 to 4294967295';
 export const PcapQuerySchema = z.strictObject({
   connId: z
-    .string({ error: 'is required: the id of a connection' })
-    .regex(/^\d{1,10}$/, { error: 'must be a connection id, an integer from 1 to 4294967295' })
+    .string({ error: (issue) => (issue.input === undefined ? 'is required (the id of a connection)' : CONN_ID_MESSAGE) })
+    .regex(/^\d{1,10}$/, { error: CONN_ID_MESSAGE })
     .transform(Number)
-    .pipe(z.number().int().min(1, { error: 'must be a connection id, an integer from 1 to 4294967295' }).max(0xffffffff, { error: 'must be a connection id, an integer from 1 to 4294967295' })),
+    .pipe(z.number().int().min(1, { error: CONN_ID_MESSAGE }).max(0xffffffff, { error: CONN_ID_MESSAGE })),
 });
 export type PcapQuery = z.infer<typeof PcapQuerySchema>;
 

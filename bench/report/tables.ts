@@ -81,8 +81,8 @@ export function buildTables(r: BenchResults): Table[] {
   if (r.scale) {
     const kinds = ['tcpscope', 'nocapture', 'onread', 'plain'] as const;
     tables.push({
-      title: 'Scale: concurrent connections, each streaming with echo (buffer 1024), then held open',
-      note: 'RSS per connection = (server RSS while the connections are held − RSS before they opened) ÷ connections; shown from 100 connections.',
+      title: 'Scale: concurrent connections, each streaming with echo (buffer 1024); then as many held open',
+      note: 'KB/conn = (server RSS with the connections open and idle − RSS before they opened) ÷ connections, each having echoed 1 KiB; from 100 connections.',
       columns: ['connections', 'bytes each', ...kinds.map((k) => `${SHORT[k]} MB/s`), 'ratio', 'ratio --no-capture', ...kinds.map((k) => `${SHORT[k]} KB/conn`)],
       rows: r.scale.map((c) => {
         const kb = (s: Summary | undefined) => (c.conns < 100 || !s ? '—' : spread(s, 1, 1000));

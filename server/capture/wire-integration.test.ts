@@ -160,7 +160,7 @@ describe('the wire view in tcpscope (real tcpdump, real ss)', () => {
       const missing = await json<{ message: string }>(scope, 'GET', '/api/capture.pcap?connId=999');
       expect(missing.status).toBe(404);
       expect(missing.body.message).toContain('connection 999');
-      for (const bad of ['', '?connId=abc', '?connId=0', '?connId=-1', `?connId=${id}&x=1`]) {
+      for (const bad of ['', '?connId=abc', '?connId=0', '?connId=-1', `?connId=${id}&connId=${id}`, `?connId=${id}&x=1`]) {
         const r = await json<{ message: string }>(scope, 'GET', `/api/capture.pcap${bad}`);
         expect(r.status, bad).toBe(400);
         expect(r.body.message, bad).toMatch(/^query(\.connId|\.x)?:/);

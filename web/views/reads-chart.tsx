@@ -19,14 +19,22 @@ import { useStoreView } from '../stream/event-store.ts';
 import { configAt } from '../stream/event-state.ts';
 import { chartSeries, type ChartPoint } from './chart-data.ts';
 import { COLORS } from './palette.ts';
+import { useThrottled } from './use-throttled.ts';
 
 /** Beyond this multiple of the largest call the buffer line would flatten every bar: say it in words instead. */
 const BUFFER_LINE_MAX_RATIO = 4;
 const BARS_MAX_POINTS = 160;
+/** Past this many points the x ticks are spaced by count: recharts would otherwise measure every label in the DOM. */
+const MEASURED_TICKS_MAX_POINTS = 40;
+const X_TICKS = 10;
+/** A redraw of the lines costs recharts tens of milliseconds: a fast-growing stream is redrawn this often at most. */
+const LINES_REDRAW_MS = 250;
 
 export function ReadsChart({ conn }: { conn: Connection | null }) {
   const { streams, config, configHistory } = useStoreView();
-  const stream = conn ? streams.get(conn.id) : undefined;
+  const latest = conn ? streams.get(conn.id) : undefined;
+  const manyCalls = (latest?.writes.length ?? 0) + (latest?.reads.length ?? 0) > BARS_MAX_POINTS;
+  const stream = useThrottled(latest, manyCalls ? LINES_REDRAW_MS : 0, conn?.id);
   const series = useMemo(() => chartSeries(stream?.writes ?? [], stream?.reads ?? []), [stream]);
   // The buffer that cut this connection's reads, which is not the current one after a change.
   const lastRead = stream?.reads.at(-1);
@@ -83,8 +91,15 @@ export function ReadsChart({ conn }: { conn: Connection | null }) {
             margin={{ top: 8, right: 4, bottom: 0, left: -8 }}
             barCategoryGap={series.points.length > 60 ? 1 : '20%'}
           >
-            <CartesianGrid stroke={COLORS.grid} vertical={false} />
-            <XAxis dataKey="x" stroke={COLORS.axis} tick={{ fontSize: 11 }} tickLine={false} minTickGap={24} />
+            <CartesianGrid stroke={COLORS.grid} vertical={false} verticalCoordinatesGenerator={noVerticalLines} />
+            <XAxis
+              dataKey="x"
+              stroke={COLORS.axis}
+              tick={{ fontSize: 11 }}
+              tickLine={false}
+              minTickGap={24}
+              interval={xTickInterval(series.points.length)}
+            />
             <YAxis
               yAxisId="size"
               stroke={COLORS.axis}
@@ -163,6 +178,15 @@ export function ReadsChart({ conn }: { conn: Connection | null }) {
       )}
     </section>
   );
+}
+
+/** Without it the grid works out where vertical lines would go (measuring every x label) only to draw none. */
+function noVerticalLines(): number[] {
+  return [];
+}
+
+function xTickInterval(points: number): number | 'preserveEnd' {
+  return points <= MEASURED_TICKS_MAX_POINTS ? 'preserveEnd' : Math.ceil(points / X_TICKS) - 1;
 }
 
 function plural(n: number, word: string): string {
