@@ -1,6 +1,9 @@
-// One line of text for the events that are not chunks of the stream, and labels shared by the views.
+// One line of text for any event (the log's description column, the detail's heading), and labels shared
+// by the views. Segments read as Wireshark's Info column, samples as ss prints them.
 // Kinds this page does not know yet still get a line, so a newer server never breaks the log.
 import type { TcpEvent } from '../../shared/events.ts';
+import type { SampleEvent } from '../../shared/wire.ts';
+import { segmentLabel } from '../wire/packet-text.ts';
 
 export function describeEvent(e: TcpEvent): string {
   switch (e.kind) {
@@ -17,12 +20,22 @@ export function describeEvent(e: TcpEvent): string {
     case 'reply':
       return `${e.length} B at offset ${e.offset}`;
     case 'message':
-      return `message of ${e.length} B at offset ${e.offset}, from reads #${e.firstReadSeq}–#${e.lastReadSeq}`;
+      return `message ${e.length} B (${e.firstReadSeq === e.lastReadSeq ? `read #${e.firstReadSeq}` : `reads #${e.firstReadSeq}–#${e.lastReadSeq}`})`;
     case 'error':
       return `${e.rule}: ${e.message}`;
+    case 'segment':
+      return `${e.direction} ${segmentLabel(e)}`;
+    case 'sample':
+      return describeSample(e);
     default:
       return describeUnknown(e as unknown as Record<string, unknown>);
   }
+}
+
+/** ss's words, in ss's order: "server ESTAB Recv-Q 0 Send-Q 0 rtt 0.05 ms"; what ss did not report is left out. */
+function describeSample(e: SampleEvent): string {
+  const rtt = e.rttMs === null ? '' : ` rtt ${e.rttMs} ms`;
+  return `${e.side} ${e.state} Recv-Q ${e.recvQ} Send-Q ${e.sendQ}${rtt}`;
 }
 
 const CLOSE_REASON_TEXT: Record<string, string> = {
@@ -48,7 +61,6 @@ function describeUnknown(e: Record<string, unknown>): string {
     .join(' ');
 }
 
-/** Wall-clock time with milliseconds, the resolution at which reads and writes are told apart. */
 /** Events that carry bytes (chunks, framed messages, and any later kind with `hex`) show them in the log. */
 export interface ByteCarrier {
   length: number;
@@ -62,6 +74,7 @@ export function bytesCarried(e: TcpEvent): (TcpEvent & ByteCarrier) | null {
   return typeof c.hex === 'string' && typeof c.length === 'number' ? (e as TcpEvent & ByteCarrier) : null;
 }
 
+/** Wall-clock time with milliseconds, the resolution at which reads and writes are told apart. */
 export function clockTime(t: number): string {
   const d = new Date(t);
   const pad = (n: number, w = 2) => String(n).padStart(w, '0');

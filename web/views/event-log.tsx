@@ -131,10 +131,15 @@ function LogRow({ e, top, picked, onPick }: { e: TcpEvent; top: number; picked: 
       <span className="c-len">{chunk ? chunk.length : ''}</span>
       {chunk ? (
         <>
-          <span className="c-hex">
-            {chunk.hex}
-            {chunk.truncated ? ' …' : ''}
-          </span>
+          {e.kind === 'message' ? (
+            // A message repeats bytes the reads above already show in hex; which reads carried it says more.
+            <span className="c-hex c-note">{describeEvent(e)}</span>
+          ) : (
+            <span className="c-hex">
+              {chunk.hex}
+              {chunk.truncated ? ' …' : ''}
+            </span>
+          )}
           <span className="c-ascii">
             {eventAscii(chunk)}
             {chunk.truncated ? ' …' : ''}
