@@ -2,18 +2,18 @@
 // server's framing still yields whole messages, replies left unread make the close a reset, and what the
 // server would refuse is refused in its words. Every step waits for the page or the server, never for time.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { createSplitter } from '../../shared/chaos-split.ts';
 import type { TcpEvent } from '../../shared/events.ts';
 import { DEFAULT_STATIC_DIR, type Tcpscope } from '../../server/app.ts';
 import { json, startTestScope } from '../helpers.ts';
-import { CHROMIUM_ARGS } from './browser.ts';
+import { launchChromium } from './browser.ts';
 
 let browser: Browser;
 const cleanups: Array<() => Promise<unknown>> = [];
 
 beforeAll(async () => {
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  browser = await launchChromium();
 });
 afterAll(async () => {
   await browser?.close();
