@@ -8,7 +8,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const OUT_DIR = path.join(root, 'dist/web');
 const OUTPUT = path.join(OUT_DIR, 'index.html');
-const SOURCES = ['web', 'shared', 'vite.config.ts', 'package.json'];
+const SOURCES = ['web', 'shared', 'vite.config.ts', 'package.json', 'scripts/build-web-if-needed.mjs'];
 
 /** Newest modification time among files under `p` (a file or a folder), or 0 if it is missing. */
 function newestMtime(p) {
@@ -48,11 +48,21 @@ export async function buildWebIfNeeded({ quiet = false } = {}) {
   const { build } = await import('vite');
   const fresh = path.join(root, `dist/.web-${process.pid}`);
   const old = path.join(root, `dist/.web-old-${process.pid}`);
-  await build({
-    configFile: path.join(root, 'vite.config.ts'),
-    logLevel: quiet ? 'warn' : 'info',
-    build: { outDir: fresh, emptyOutDir: true },
-  });
+  // Always React's production bundle: Vite builds for whatever NODE_ENV says, and the test runner sets
+  // it to "test", which would give the development bundle (several times slower, with checks meant for
+  // development) to the browser tests, and to the next `npm start`, which serves the same folder.
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await build({
+      configFile: path.join(root, 'vite.config.ts'),
+      logLevel: quiet ? 'warn' : 'info',
+      build: { outDir: fresh, emptyOutDir: true },
+    });
+  } finally {
+    if (nodeEnv === undefined) delete process.env.NODE_ENV;
+    else process.env.NODE_ENV = nodeEnv;
+  }
   try {
     renameSync(OUT_DIR, old);
   } catch {

@@ -3,9 +3,10 @@
 // handful of renders, not a thousand.
 import { createContext, useContext, useSyncExternalStore } from 'react';
 import type { Config } from '../../shared/config.ts';
+import type { TcpEvent } from '../../shared/events.ts';
 import type { BatchMessage, ServerMessage, SnapshotMessage } from '../../shared/live.ts';
 import type { CaptureState } from '../../shared/wire.ts';
-import { EVENTS_QUERY_LIMIT_MAX } from '../../shared/limits.ts';
+import { EVENTS_QUERY_LIMIT_MAX, LIVE_HEX_PREVIEW_BYTES } from '../../shared/limits.ts';
 import { LiveSocket } from './live-socket.ts';
 import { ApiRequestError, api, onUnauthorized } from '../api.ts';
 import { applyBatch, applyMissed, applySnapshot, clearView, createLiveState, mergeEvents, setConfig } from './event-state.ts';
@@ -13,8 +14,10 @@ import { EMPTY_VIEW, nextView, type LinkState, type StoreView } from './store-vi
 
 /** Hidden tabs get no animation frames; this bounds how stale a view can get before it is redrawn anyway. */
 const FRAME_FALLBACK_MS = 250;
-/** Least time between two backfill requests. */
-const BACKFILL_SPACING_MS = 500;
+/** How long a connection's counters must stand still before what the live stream summarised is fetched. */
+const BACKFILL_SETTLE_MS = 500;
+/** Fetched events keep the first bytes only, as live ones do: 20,000 events of 4 KiB would be 240 MB of hex. */
+const PREVIEW_HEX_CHARS = LIVE_HEX_PREVIEW_BYTES * 3 - 1;
 
 export class EventStore {
   private state = createLiveState();
@@ -148,24 +151,35 @@ export class EventStore {
   private readonly backfilled = new Map<number, string>();
   private backfillBusy = false;
   private backfillRetry: ReturnType<typeof setTimeout> | undefined;
-  private lastBackfillAt = 0;
 
   /**
    * Fetches the writes and reads of one connection that the live stream summarised instead of
    * sending (a corked burst of hundreds of writes, say), so that the chart and the ribbon are
-   * complete. One request at a time and a pause between them: under heavy load the live stream
-   * comes first.
+   * complete. Only once its counters have stood still for a moment: while a connection streams at full
+   * speed, every fetch (a full query, on the server and here) would be outdated on arrival, and the
+   * live stream comes first. One request at a time.
    */
   backfill(connId: number): void {
     if (this.link === 'replay') return; // a session file has nothing more to fetch
+    const counters = this.backfillCounters(connId);
+    if (counters === null || this.backfilled.get(connId) === counters) return;
+    clearTimeout(this.backfillRetry);
+    this.backfillRetry = setTimeout(() => this.fetchBackfill(connId, counters), BACKFILL_SETTLE_MS);
+  }
+
+  /** `writes/reads` of a connection the page could hold in full, or null. */
+  private backfillCounters(connId: number): string | null {
     const c = this.state.connections.get(connId);
-    if (c === undefined) return;
-    const counters = `${c.writes}/${c.reads}`;
-    if (this.backfillBusy || this.backfilled.get(connId) === counters) return;
-    const wait = this.lastBackfillAt + BACKFILL_SPACING_MS - Date.now();
-    if (wait > 0) {
-      clearTimeout(this.backfillRetry);
-      this.backfillRetry = setTimeout(() => this.backfill(connId), wait);
+    // More than the page holds would only crowd out the live view.
+    if (c === undefined || c.writes + c.reads > this.state.capacity) return null;
+    return `${c.writes}/${c.reads}`;
+  }
+
+  private fetchBackfill(connId: number, counters: string): void {
+    // Moved on since: the change that moved it called backfill() again, which waits anew.
+    if (this.link === 'replay' || this.backfillCounters(connId) !== counters) return;
+    if (this.backfillBusy) {
+      this.backfillRetry = setTimeout(() => this.fetchBackfill(connId, counters), BACKFILL_SETTLE_MS);
       return;
     }
     this.backfillBusy = true;
@@ -175,7 +189,7 @@ export class EventStore {
       api.getEvents({ kind: 'read', connId, limit: EVENTS_QUERY_LIMIT_MAX }),
     ])
       .then(([writes, reads]) => {
-        if (mergeEvents(this.state, [...writes, ...reads]) > 0) this.schedule();
+        if (mergeEvents(this.state, [...writes, ...reads].map(asPreview)) > 0) this.schedule();
       })
       .catch(() => {
         // The view stays as the live stream left it; the next change of counters asks again.
@@ -183,7 +197,6 @@ export class EventStore {
       })
       .finally(() => {
         this.backfillBusy = false;
-        this.lastBackfillAt = Date.now();
       });
   }
 
@@ -253,6 +266,12 @@ export class EventStore {
 }
 
 export type EchoAddress = NonNullable<SnapshotMessage['echo']>;
+
+/** An event as a live batch would carry it: the event detail fetches the rest of its bytes when opened. */
+function asPreview(e: TcpEvent): TcpEvent {
+  if (!('hex' in e) || e.hex.length <= PREVIEW_HEX_CHARS) return e;
+  return { ...e, hex: e.hex.slice(0, PREVIEW_HEX_CHARS), truncated: true };
+}
 
 /** Whether the API refuses this page for want of the access token (and is not merely unreachable). */
 function tokenRefused(): Promise<boolean> {

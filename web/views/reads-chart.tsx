@@ -45,7 +45,103 @@ export function ReadsChart({ conn }: { conn: Connection | null }) {
   // blur into one, and a line per side reads better. Bars also stack a write and a read that share
   // a point, which only one-call points guarantee not to happen.
   const asBars = series.points.length <= BARS_MAX_POINTS && series.perPoint === 1;
-  const maxRead = stream?.reads.reduce((m, e) => Math.max(m, e.length), 0) ?? 0;
+  // The page holds the latest events only; the server's counters say how many calls there were.
+  const callsMade = conn ? conn.writes + conn.reads : 0;
+  const maxRead = useMemo(() => stream?.reads.reduce((m, e) => Math.max(m, e.length), 0) ?? 0, [stream]);
+
+  // Built again only when what it draws changes: recharts does real work on every render it gets,
+  // and the store publishes a new view every frame while anything at all is happening.
+  const plot = useMemo(
+    () => (
+      <ComposedChart
+        responsive
+        style={{ width: '100%', height: '100%' }}
+        data={series.points}
+        margin={{ top: 8, right: 4, bottom: 0, left: -8 }}
+        barCategoryGap={series.points.length > 60 ? 1 : '20%'}
+      >
+        <CartesianGrid stroke={COLORS.grid} vertical={false} verticalCoordinatesGenerator={noVerticalLines} />
+        <XAxis
+          dataKey="x"
+          stroke={COLORS.axis}
+          tick={{ fontSize: 11 }}
+          tickLine={false}
+          minTickGap={24}
+          interval={xTickInterval(series.points.length)}
+        />
+        <YAxis
+          yAxisId="size"
+          stroke={COLORS.axis}
+          tick={{ fontSize: 11 }}
+          tickLine={false}
+          allowDecimals={false}
+          tickFormatter={axisNumber}
+          width={56}
+          domain={[0, (max: number) => headroom(Math.max(max, showBufferLine ? buffer : 0))]}
+          label={{ value: 'bytes per call', angle: -90, position: 'insideLeft', offset: 16, fill: COLORS.axis, fontSize: 11 }}
+        />
+        <YAxis
+          yAxisId="total"
+          orientation="right"
+          stroke={COLORS.axis}
+          tick={{ fontSize: 11 }}
+          tickLine={false}
+          allowDecimals={false}
+          tickFormatter={axisNumber}
+          width={52}
+          label={{ value: 'total bytes', angle: 90, position: 'insideRight', offset: 10, fill: COLORS.axis, fontSize: 11 }}
+        />
+        <Tooltip content={(props) => <ChartTooltip active={props.active} payload={props.payload} />} cursor={{ fill: 'rgba(255,255,255,0.05)' }} isAnimationActive={false} />
+        <Legend verticalAlign="top" height={22} iconSize={10} wrapperStyle={{ fontSize: 11 }} itemSorter={legendOrder} />
+        {asBars
+          ? [
+              hasWrites && (
+                <Bar key="wb" yAxisId="size" dataKey="write" name="write size" stackId="call" fill={COLORS.write} isAnimationActive={false} maxBarSize={48} />
+              ),
+              <Bar key="rb" yAxisId="size" dataKey="read" name="read size" stackId="call" fill={COLORS.read} isAnimationActive={false} maxBarSize={48} />,
+            ]
+          : [
+              hasWrites && (
+                <Line key="wl" yAxisId="size" type="stepAfter" dataKey="write" name="write size" stroke={COLORS.write} dot={false} connectNulls isAnimationActive={false} />
+              ),
+              <Line key="rl" yAxisId="size" type="stepAfter" dataKey="read" name="read size" stroke={COLORS.read} dot={false} connectNulls isAnimationActive={false} />,
+            ]}
+        {hasWrites && (
+          <Line
+            yAxisId="total"
+            type="linear"
+            dataKey="written"
+            name="total written"
+            stroke={COLORS.writeLine}
+            strokeWidth={1.5}
+            dot={series.points.length <= 60 ? { r: 2, strokeWidth: 0, fill: COLORS.writeLine } : false}
+            isAnimationActive={false}
+          />
+        )}
+        <Line
+          yAxisId="total"
+          type="linear"
+          dataKey="readTotal"
+          name="total read"
+          stroke={COLORS.readLine}
+          strokeWidth={1.5}
+          dot={series.points.length <= 60 ? { r: 2, strokeWidth: 0, fill: COLORS.readLine } : false}
+          isAnimationActive={false}
+        />
+        {showBufferLine && (
+          <ReferenceLine
+            yAxisId="size"
+            y={buffer}
+            stroke={COLORS.buffer}
+            strokeDasharray="6 3"
+            ifOverflow="extendDomain"
+            label={{ value: `read buffer ${buffer} B`, position: 'insideBottomLeft', fill: COLORS.buffer, fontSize: 11 }}
+          />
+        )}
+      </ComposedChart>
+    ),
+    [series, asBars, hasWrites, showBufferLine, buffer],
+  );
 
   return (
     <section className="panel chart" aria-label="Writes and reads">
@@ -84,96 +180,17 @@ export function ReadsChart({ conn }: { conn: Connection | null }) {
             {conn ? 'No writes or reads on this connection yet.' : 'Send a burst: its writes and the server’s reads appear here.'}
           </p>
         ) : (
-          <ComposedChart
-            responsive
-            style={{ width: '100%', height: '100%' }}
-            data={series.points}
-            margin={{ top: 8, right: 4, bottom: 0, left: -8 }}
-            barCategoryGap={series.points.length > 60 ? 1 : '20%'}
-          >
-            <CartesianGrid stroke={COLORS.grid} vertical={false} verticalCoordinatesGenerator={noVerticalLines} />
-            <XAxis
-              dataKey="x"
-              stroke={COLORS.axis}
-              tick={{ fontSize: 11 }}
-              tickLine={false}
-              minTickGap={24}
-              interval={xTickInterval(series.points.length)}
-            />
-            <YAxis
-              yAxisId="size"
-              stroke={COLORS.axis}
-              tick={{ fontSize: 11 }}
-              tickLine={false}
-              allowDecimals={false}
-              width={48}
-              domain={[0, (max: number) => headroom(Math.max(max, showBufferLine ? buffer : 0))]}
-              label={{ value: 'bytes per call', angle: -90, position: 'insideLeft', offset: 18, fill: COLORS.axis, fontSize: 11 }}
-            />
-            <YAxis
-              yAxisId="total"
-              orientation="right"
-              stroke={COLORS.axis}
-              tick={{ fontSize: 11 }}
-              tickLine={false}
-              allowDecimals={false}
-              width={52}
-              label={{ value: 'total bytes', angle: 90, position: 'insideRight', offset: 10, fill: COLORS.axis, fontSize: 11 }}
-            />
-            <Tooltip content={(props) => <ChartTooltip active={props.active} payload={props.payload} />} cursor={{ fill: 'rgba(255,255,255,0.05)' }} isAnimationActive={false} />
-            <Legend verticalAlign="top" height={22} iconSize={10} wrapperStyle={{ fontSize: 11 }} itemSorter={legendOrder} />
-            {asBars
-              ? [
-                  hasWrites && (
-                    <Bar key="wb" yAxisId="size" dataKey="write" name="write size" stackId="call" fill={COLORS.write} isAnimationActive={false} maxBarSize={48} />
-                  ),
-                  <Bar key="rb" yAxisId="size" dataKey="read" name="read size" stackId="call" fill={COLORS.read} isAnimationActive={false} maxBarSize={48} />,
-                ]
-              : [
-                  hasWrites && (
-                    <Line key="wl" yAxisId="size" type="stepAfter" dataKey="write" name="write size" stroke={COLORS.write} dot={false} connectNulls isAnimationActive={false} />
-                  ),
-                  <Line key="rl" yAxisId="size" type="stepAfter" dataKey="read" name="read size" stroke={COLORS.read} dot={false} connectNulls isAnimationActive={false} />,
-                ]}
-            {hasWrites && (
-              <Line
-                yAxisId="total"
-                type="linear"
-                dataKey="written"
-                name="total written"
-                stroke={COLORS.writeLine}
-                strokeWidth={1.5}
-                dot={series.points.length <= 60 ? { r: 2, strokeWidth: 0, fill: COLORS.writeLine } : false}
-                isAnimationActive={false}
-              />
-            )}
-            <Line
-              yAxisId="total"
-              type="linear"
-              dataKey="readTotal"
-              name="total read"
-              stroke={COLORS.readLine}
-              strokeWidth={1.5}
-              dot={series.points.length <= 60 ? { r: 2, strokeWidth: 0, fill: COLORS.readLine } : false}
-              isAnimationActive={false}
-            />
-            {showBufferLine && (
-              <ReferenceLine
-                yAxisId="size"
-                y={buffer}
-                stroke={COLORS.buffer}
-                strokeDasharray="6 3"
-                ifOverflow="extendDomain"
-                label={{ value: `read buffer ${buffer} B`, position: 'insideBottomLeft', fill: COLORS.buffer, fontSize: 11 }}
-              />
-            )}
-          </ComposedChart>
+          plot
         )}
       </div>
-      {series.perPoint > 1 && (
-        <div className="foot muted">
-          {series.events.toLocaleString()} calls drawn as {series.points.length.toLocaleString()} points: each is the largest of{' '}
-          {series.perPoint} consecutive calls; hover for exact counts and sums.
+      {(series.perPoint > 1 || callsMade > series.events) && (
+        <div className="foot muted" data-testid="chart-foot">
+          {callsMade > series.events
+            ? `Latest ${series.events.toLocaleString()} of ${callsMade.toLocaleString()} calls`
+            : `${series.events.toLocaleString()} calls`}
+          {series.perPoint > 1
+            ? ` drawn as ${series.points.length.toLocaleString()} points: each is the largest of ${series.perPoint} consecutive calls; hover for exact counts and sums.`
+            : '.'}
         </div>
       )}
     </section>
@@ -183,6 +200,14 @@ export function ReadsChart({ conn }: { conn: Connection | null }) {
 /** Without it the grid works out where vertical lines would go (measuring every x label) only to draw none. */
 function noVerticalLines(): number[] {
   return [];
+}
+
+/** Axis ticks stay short enough for the axis: 1229 → "1.2k", 12000000 → "12M". */
+function axisNumber(n: number): string {
+  const abs = Math.abs(n);
+  if (abs < 1000) return String(n);
+  const [unit, div] = abs < 1e6 ? ['k', 1e3] : abs < 1e9 ? ['M', 1e6] : ['G', 1e9];
+  return `${Number((n / div).toFixed(1))}${unit}`;
 }
 
 function xTickInterval(points: number): number | 'preserveEnd' {
