@@ -24,6 +24,8 @@ import { useThrottled } from './use-throttled.ts';
 /** Beyond this multiple of the largest call the buffer line would flatten every bar: say it in words instead. */
 const BUFFER_LINE_MAX_RATIO = 4;
 const BARS_MAX_POINTS = 160;
+/** A line chart a few hundred pixels wide shows nothing more with more points; each costs redraw time. */
+const LINE_MAX_POINTS = 600;
 /** Past this many points the x ticks are spaced by count: recharts would otherwise measure every label in the DOM. */
 const MEASURED_TICKS_MAX_POINTS = 40;
 const X_TICKS = 10;
@@ -35,7 +37,7 @@ export function ReadsChart({ conn }: { conn: Connection | null }) {
   const latest = conn ? streams.get(conn.id) : undefined;
   const manyCalls = (latest?.writes.length ?? 0) + (latest?.reads.length ?? 0) > BARS_MAX_POINTS;
   const stream = useThrottled(latest, manyCalls ? LINES_REDRAW_MS : 0, conn?.id);
-  const series = useMemo(() => chartSeries(stream?.writes ?? [], stream?.reads ?? []), [stream]);
+  const series = useMemo(() => chartSeries(stream?.writes ?? [], stream?.reads ?? [], LINE_MAX_POINTS), [stream]);
   // The buffer that cut this connection's reads, which is not the current one after a change.
   const lastRead = stream?.reads.at(-1);
   const buffer = lastRead ? configAt(configHistory, lastRead.seq)?.bufferSize : config?.bufferSize;
@@ -175,12 +177,13 @@ export function ReadsChart({ conn }: { conn: Connection | null }) {
         data-reads={stream?.reads.length ?? 0}
         data-max-read={maxRead}
       >
-        {series.points.length === 0 ? (
-          <p className="empty">
+        {/* The chart stays mounted even while empty: mounting recharts costs a long task, better paid at
+            page load than at the moment the first burst arrives. */}
+        {plot}
+        {series.points.length === 0 && (
+          <p className="empty chart-empty">
             {conn ? 'No writes or reads on this connection yet.' : 'Send a burst: its writes and the server’s reads appear here.'}
           </p>
-        ) : (
-          plot
         )}
       </div>
       {(series.perPoint > 1 || callsMade > series.events) && (
