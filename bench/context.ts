@@ -47,7 +47,7 @@ export async function measureStream(ctx: BenchContext, server: ServerHandle, o: 
   const cpu1 = cpuSeconds(server.pid);
   const elapsedSec = r.elapsedNs / 1e9;
   const counted = o.conns === 1 ? await server.readsOf(r.localPort) : { reads: Number.NaN, bytesRead: Number.NaN };
-  await waitIdle(server.pid);
+  await waitIdle(server.pid, { maxMs: ctx.plan.idleMaxMs });
   return {
     mbps: r.bytesSent / elapsedSec / 1e6,
     readsPerSec: counted.reads / elapsedSec,

@@ -5,8 +5,12 @@ export type StreamReply = 'none' | 'echo';
 
 export interface Plan {
   quick: boolean;
+  /** After a run, wait at most this long for the server to go idle before the next run. */
+  idleMaxMs: number;
   throughput: {
     rounds: number;
+    /** A short unmeasured run per server and configuration first. */
+    warmup: boolean;
     buffers: number[];
     replies: StreamReply[];
     bytes(bufferSize: number, reply: StreamReply): number;
@@ -26,24 +30,28 @@ export function makePlan(quick: boolean): Plan {
   if (quick) {
     return {
       quick,
+      idleMaxMs: 1000,
       throughput: {
         rounds: 1,
+        warmup: false,
         buffers: [7, 1024, 65536],
         replies: ['none', 'echo'],
         bytes: (b) => (b < 64 ? 128 * 1024 : b < 4096 ? 8 * MiB : 32 * MiB),
         maxSeconds: 0.4,
       },
       latency: { rounds: 1, count: 1000, warmup: 100, size: 7, bufferSize: 1024 },
-      scale: { rounds: 1, memoryRounds: 1, conns: [1, 100, 1000], totalBytes: 8 * MiB, bufferSize: 1024, settleMs: 100, maxSeconds: 0.4 },
+      scale: { rounds: 1, memoryRounds: 1, conns: [1, 1000], totalBytes: 8 * MiB, bufferSize: 1024, settleMs: 100, maxSeconds: 0.4 },
       fanout: { rounds: 1, subscribers: [1, 10], bytes: 8 * MiB, bufferSize: 1024, maxSeconds: 0.4 },
       writeToWs: { samples: 20, maxGapMs: 10, timeoutMs: 2000 },
-      flood: { bytes: 64 * MiB, bufferSize: 1024, settleMs: 300, missedTimeoutMs: 1500, maxSeconds: 2 },
+      flood: { bytes: 256 * MiB, bufferSize: 1024, settleMs: 200, missedTimeoutMs: 1000, maxSeconds: 1 },
     };
   }
   return {
     quick,
+    idleMaxMs: 5000,
     throughput: {
       rounds: 3,
+      warmup: true,
       buffers: [7, 1024, 65536],
       replies: ['none', 'echo'],
       bytes: (b, reply) => (b < 64 ? (reply === 'none' ? 4 : 2) * MiB : b < 4096 && reply === 'echo' ? 64 * MiB : 256 * MiB),
@@ -53,7 +61,10 @@ export function makePlan(quick: boolean): Plan {
     scale: { rounds: 2, memoryRounds: 2, conns: [1, 100, 1000], totalBytes: 64 * MiB, bufferSize: 1024, settleMs: 300, maxSeconds: 0.8 },
     fanout: { rounds: 2, subscribers: [1, 10, 50], bytes: 128 * MiB, bufferSize: 1024, maxSeconds: 0.8 },
     writeToWs: { samples: 200, maxGapMs: 10, timeoutMs: 2000 },
-    flood: { bytes: 1024 * MiB, bufferSize: 1024, settleMs: 3000, missedTimeoutMs: 15000, maxSeconds: 12 },
+    // 8 s at most, and 4 GiB: a fast server streams more than 1 GiB, and the stalled subscriber stays
+    // stalled long enough to fall behind (live batches are bounded to a few MB/s, and kernel and ws
+    // buffers hold several MB before tcpscope counts a subscriber as behind).
+    flood: { bytes: 4096 * MiB, bufferSize: 1024, settleMs: 3000, missedTimeoutMs: 15000, maxSeconds: 8 },
   };
 }
 
@@ -62,7 +73,7 @@ export function countSteps(plan: Plan, only: ReadonlySet<string> | null): Record
   const on = (s: string) => only === null || only.has(s);
   const t = plan.throughput;
   return {
-    throughput: on('throughput') ? t.buffers.length * t.replies.length * 4 * (t.rounds + 1) : 0,
+    throughput: on('throughput') ? t.buffers.length * t.replies.length * 4 * (t.rounds + (t.warmup ? 1 : 0)) : 0,
     latency: on('latency') ? plan.latency.rounds * 4 : 0,
     scale: on('scale') ? (plan.scale.conns.length * plan.scale.rounds + plan.scale.conns.filter((n) => n >= 100).length * plan.scale.memoryRounds) * 4 : 0,
     fanout: on('fanout') ? plan.fanout.subscribers.length * plan.fanout.rounds * 2 : 0,

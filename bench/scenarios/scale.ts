@@ -43,7 +43,7 @@ export async function runScale(ctx: BenchContext): Promise<ScaleCase[]> {
         for (const kind of rotate(SCALE_SERVERS, round)) {
           ctx.progress.step('scale', `${conns} connections held, round ${round + 1}/${memoryRounds}, ${kind}`);
           const server = ctx.servers[kind];
-          await waitIdle(server.pid);
+          await waitIdle(server.pid, { maxMs: ctx.plan.idleMaxMs });
           const before = rssBytes(server.pid);
           const held = await streamAndHold(ctx.lg, { port: server.tcpPort, conns, bytesPerConn: HOLD_BYTES });
           await sleep(settleMs);

@@ -20,7 +20,7 @@ export interface ThroughputCase {
 }
 
 export async function runThroughput(ctx: BenchContext): Promise<ThroughputCase[]> {
-  const { rounds, buffers, replies, bytes, maxSeconds } = ctx.plan.throughput;
+  const { rounds, warmup, buffers, replies, bytes, maxSeconds } = ctx.plan.throughput;
   const cases: ThroughputCase[] = [];
   for (const bufferSize of buffers) {
     for (const reply of replies) {
@@ -28,7 +28,7 @@ export async function runThroughput(ctx: BenchContext): Promise<ThroughputCase[]
       await Promise.all(ALL_SERVERS.map((k) => ctx.servers[k].configure(bufferSize, reply)));
       const runs: Record<ServerKind, StreamRun[]> = { tcpscope: [], nocapture: [], onread: [], plain: [] };
       const label = `buffer ${bufferSize}, reply ${reply}`;
-      for (const kind of ALL_SERVERS) {
+      for (const kind of warmup ? ALL_SERVERS : []) {
         ctx.progress.step('throughput', `${label}, warm-up ${kind}`);
         await measureStream(ctx, ctx.servers[kind], { conns: 1, bytesPerConn: Math.ceil(size / 4), reply, maxSeconds: maxSeconds / 4 });
         ctx.progress.tick();

@@ -20,7 +20,8 @@ export type EventSink = (e: StoredEvent, conn: ConnectionState | null) => void;
 export class Recorder {
   private seq = 1;
   private readonly sinks: EventSink[] = [];
-  private slab = Buffer.allocUnsafeSlow(SLAB_BYTES);
+  // Plain Uint8Array views on it: a Buffer view (subarray) costs a derived-class construction per event.
+  private slab = Buffer.allocUnsafeSlow(SLAB_BYTES).buffer;
   private slabUsed = 0;
 
   constructor(readonly store: EventStore) {}
@@ -43,12 +44,12 @@ export class Recorder {
   chunk(kind: ChunkKind, conn: ConnectionState, offset: number, src: Uint8Array, length: number): StoredEvent {
     const keep = length < EVENT_HEX_MAX_BYTES ? length : EVENT_HEX_MAX_BYTES;
     if (this.slabUsed + keep > SLAB_BYTES) {
-      this.slab = Buffer.allocUnsafeSlow(SLAB_BYTES);
+      this.slab = Buffer.allocUnsafeSlow(SLAB_BYTES).buffer;
       this.slabUsed = 0;
     }
-    const bytes = this.slab.subarray(this.slabUsed, this.slabUsed + keep);
+    const bytes = new Uint8Array(this.slab, this.slabUsed, keep);
     this.slabUsed += keep;
-    bytes.set(keep === src.length ? src : src.subarray(0, keep));
+    bytes.set(keep === src.length ? src : new Uint8Array(src.buffer, src.byteOffset, keep));
     const e: StoredEvent = {
       kind,
       seq: this.seq++,
