@@ -113,7 +113,11 @@ export type CaptureState = z.infer<typeof CaptureStateSchema>;
 export const NO_CAPTURE_REASON = 'turned off with --no-capture';
 
 /** What the capture hands to the recorder: an event before the recorder gives it its `seq`. */
-export type UnsequencedSegment = Omit<SegmentEvent, 'seq'>;
+/**
+ * A segment as the capture hands it to the recorder: its payload stays bytes (at most
+ * EVENT_HEX_MAX_BYTES of them), formatted as hex only when the event leaves the process, like a read's.
+ */
+export type UnsequencedSegment = Omit<SegmentEvent, 'seq' | 'hex'> & { bytes: Uint8Array };
 export type UnsequencedSample = Omit<SampleEvent, 'seq'>;
 export type UnsequencedWireEvent = UnsequencedSegment | UnsequencedSample;
 

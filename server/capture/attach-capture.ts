@@ -50,10 +50,7 @@ export function attachCapture(opts: AttachCaptureOptions): CaptureService {
   return capture;
 }
 
-/**
- * Captured segments carry their payload already as hex (formatted once, off the read path), where the
- * store's type expects the bytes of read/write chunks; toWire passes such events through as they are.
- */
+/** A captured segment or sample is already in the recorder's shape: only `seq` is still to come. */
 function asNewEvent(ev: UnsequencedWireEvent): NewEvent {
-  return ev as unknown as NewEvent;
+  return ev;
 }

@@ -4,7 +4,6 @@
 // on the wire before accept returns, and the capture pipe may deliver it before or after).
 // No I/O and no clock: time is the capture's own timestamps.
 import { EVENT_HEX_MAX_BYTES } from '../../shared/limits.ts';
-import { toHex } from '../../shared/hex.ts';
 import type { Direction, UnsequencedSegment } from '../../shared/wire.ts';
 import { canonicalAddress } from './ip-address.ts';
 import { FLAG_ACK, FLAG_SYN, type DecodedSegment } from './packet-decode.ts';
@@ -213,7 +212,7 @@ export function createSegmentTracker<F>(port: number, limits: Partial<TrackerLim
         ipHeaderLength: seg.ipHeaderLength,
         tcpHeaderLength: seg.tcpHeaderLength,
         options: seg.options,
-        hex: toHex(seg.payload, 0, hexBytes),
+        bytes: seg.payload.subarray(0, hexBytes),
         truncated: hexBytes < seg.payloadLength,
       };
 

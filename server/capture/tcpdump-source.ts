@@ -3,6 +3,7 @@
 // what turns it on. Nothing here throws at the caller: a missing or failing tcpdump leaves tcpscope
 // working, without the wire view.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { EVENT_HEX_MAX_BYTES } from '../../shared/limits.ts';
 import { createPcapReader, type PcapRecord } from './pcap-reader.ts';
 
 export interface BackoffOptions {
@@ -47,10 +48,18 @@ export const INSTALL_HINT = 'apt-get install -y tcpdump';
 const STDERR_KEPT = 2048;
 const STOP_GRACE_MS = 2000;
 
+/**
+ * Bytes of each frame tcpdump hands over: every header (link, IP with options or extension headers, TCP
+ * with options) plus the EVENT_HEX_MAX_BYTES of payload an event can show. Loopback segments carry up to
+ * 64 KiB; copying all of it through a pipe into the server would cost more than the echo itself, for
+ * bytes no view shows. The pcap export keeps the same cut, which Wireshark marks as such.
+ */
+export const CAPTURE_SNAPLEN = EVENT_HEX_MAX_BYTES + 256;
+
 export function tcpdumpCommand(port: number, iface = 'lo'): string[] {
   // -U and --immediate-mode: hand over each packet at once, not when a buffer fills.
-  // -n: no name lookups. -s: a fixed snapshot length the reader's record bound matches.
-  return ['tcpdump', '-i', iface, '-U', '--immediate-mode', '-n', '-s', '262144', '-w', '-', `tcp port ${port}`];
+  // -n: no name lookups.
+  return ['tcpdump', '-i', iface, '-U', '--immediate-mode', '-n', '-s', String(CAPTURE_SNAPLEN), '-w', '-', `tcp port ${port}`];
 }
 
 export function createTcpdumpSource(opts: TcpdumpSourceOptions): TcpdumpSource {

@@ -7,7 +7,8 @@ import type { Connection } from '../../shared/connections.ts';
 import type { SnapshotMessage } from '../../shared/live.ts';
 import type { CaptureState, SampleEvent, SegmentEvent } from '../../shared/wire.ts';
 import type { Tcpscope } from '../app.ts';
-import type { StoredEvent } from '../events/stored-event.ts';
+import { type StoredEvent, toWire } from '../events/stored-event.ts';
+import { EVENT_HEX_MAX_BYTES } from '../../shared/limits.ts';
 import { connectTcp, connectUnreading, corkedWrites, json, startTestScope, WsClient } from '../../test/helpers.ts';
 import { NO_CAPTURE_REASON } from './capture-service.ts';
 
@@ -37,9 +38,9 @@ class Timeline {
   of(connId: number): StoredEvent[] {
     return this.all.filter((e) => e.connId === connId);
   }
-  /** Captured segments arrive with their payload as hex already: their wire form is the stored form. */
+  /** Segments in their wire form, payload as hex, as the API and the page get them. */
   segments(connId: number): SegmentEvent[] {
-    return this.of(connId).filter((e) => e.kind === 'segment') as unknown as SegmentEvent[];
+    return this.of(connId).flatMap((e) => (e.kind === 'segment' ? [toWire(e, EVENT_HEX_MAX_BYTES) as SegmentEvent] : []));
   }
   samples(connId: number): SampleEvent[] {
     return this.of(connId).filter((e) => e.kind === 'sample') as SampleEvent[];

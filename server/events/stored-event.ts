@@ -11,13 +11,7 @@ export type NewEvent = StoredEvent extends infer E ? (E extends unknown ? Omit<E
 
 /** The wire form, with at most `maxBytes` of each chunk's bytes as hex. */
 export function toWire(e: StoredEvent, maxBytes: number): TcpEvent {
-  if (!('bytes' in e)) {
-    // Events that arrive already formatted (captured segments) are cut to the same preview length.
-    if ('hex' in e && typeof e.hex === 'string' && e.hex.length > maxBytes * 3 - 1) {
-      return { ...e, hex: e.hex.slice(0, maxBytes * 3 - 1), truncated: true } as unknown as TcpEvent;
-    }
-    return e;
-  }
+  if (!('bytes' in e)) return e;
   const { bytes, ...rest } = e;
   const n = Math.min(bytes.length, maxBytes);
   return { ...rest, hex: toHex(bytes, 0, n), truncated: e.truncated || n < bytes.length } as TcpEvent;
