@@ -18,7 +18,7 @@ export class ConfigHistory {
   private readonly entries: Entry[];
 
   /** Create it after the listener that records `config` events, so that a change's own event counts as "before" it. */
-  constructor(config: ConfigStore, private readonly recorder: Recorder) {
+  constructor(config: ConfigStore, recorder: Recorder) {
     this.entries = [{ fromSeq: 0, config: config.get() }];
     config.onChange((next) => {
       this.entries.push({ fromSeq: recorder.nextSeq, config: next });

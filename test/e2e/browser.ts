@@ -1,5 +1,7 @@
-// Chromium for the browser tests: the one binary and the flags that keep it quiet, offline and headless.
-import { chromium, type Browser } from 'playwright-core';
+// Chromium for the browser tests: the one binary and the flags that keep it quiet, offline and headless,
+// and the per-file harness every browser test shares (one browser per file, cleanups after each test).
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 
 export const CHROMIUM_ARGS = [
   '--headless',
@@ -15,4 +17,40 @@ export const CHROMIUM_ARGS = [
 /** Debian's Chromium (never a downloaded browser), with any extra flags a test needs. */
 export function launchChromium(extraArgs: string[] = []): Promise<Browser> {
   return chromium.launch({ executablePath: '/usr/bin/chromium', args: [...CHROMIUM_ARGS, ...extraArgs] });
+}
+
+export interface BrowserHarness {
+  /** The file's browser, launched before its first test. */
+  readonly browser: Browser;
+  /** Run after the current test, newest first: close pages, stop servers, check what was collected. */
+  readonly cleanups: Array<() => Promise<unknown>>;
+  /** Fails the current test, at its end, if the page threw an uncaught error. */
+  failOnPageErrors(page: Page): void;
+}
+
+/** Registers the hooks of a browser test file: one Chromium for the file, cleanups after each test. */
+export function useBrowser(extraArgs: string[] = []): BrowserHarness {
+  let browser: Browser | undefined;
+  const cleanups: Array<() => Promise<unknown>> = [];
+  beforeAll(async () => {
+    browser = await launchChromium(extraArgs);
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  afterEach(async () => {
+    while (cleanups.length > 0) await cleanups.pop()!();
+  });
+  return {
+    get browser() {
+      if (!browser) throw new Error('the browser starts in beforeAll');
+      return browser;
+    },
+    cleanups,
+    failOnPageErrors(page) {
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(e.message));
+      cleanups.push(async () => expect(errors).toEqual([]));
+    },
+  };
 }

@@ -1,26 +1,16 @@
 // The burst form's harder options in a real Chromium against a real tcpscope: a chaos split in the
 // server's framing still yields whole messages, replies left unread make the close a reset, and what the
 // server would refuse is refused in its words. Every step waits for the page or the server, never for time.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import { createSplitter } from '../../shared/chaos-split.ts';
 import type { TcpEvent } from '../../shared/events.ts';
 import { DEFAULT_STATIC_DIR, type Tcpscope } from '../../server/app.ts';
 import { json, startTestScope } from '../helpers.ts';
-import { launchChromium } from './browser.ts';
+import { useBrowser } from './browser.ts';
 
-let browser: Browser;
-const cleanups: Array<() => Promise<unknown>> = [];
-
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-afterEach(async () => {
-  while (cleanups.length > 0) await cleanups.pop()!();
-});
+const e2e = useBrowser();
+const cleanups = e2e.cleanups;
 
 async function startScope(): Promise<Tcpscope> {
   const scope = await startTestScope({ staticDir: DEFAULT_STATIC_DIR });
@@ -29,11 +19,9 @@ async function startScope(): Promise<Tcpscope> {
 }
 
 async function openPage(scope: Tcpscope): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
+  const page = await e2e.browser.newPage({ viewport: { width: 1440, height: 1000 } });
   cleanups.push(() => page.close());
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  cleanups.push(async () => expect(errors).toEqual([]));
+  e2e.failOnPageErrors(page);
   await page.goto(`${scope.httpUrl}/`);
   await page.getByTestId('live-status').filter({ hasText: /^live$/ }).waitFor();
   return page;

@@ -2,26 +2,14 @@
 // appear on the page or on the server, never for time.
 import net from 'node:net';
 import { once } from 'node:events';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from './browser.ts';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { useBrowser } from './browser.ts';
 import type { Config } from '../../shared/config.ts';
 import { startTcpscope, type Tcpscope } from '../../server/app.ts';
 
-let browser: Browser;
-const cleanups: Array<() => Promise<unknown>> = [];
-
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-});
-
-afterEach(async () => {
-  while (cleanups.length > 0) await cleanups.pop()!();
-});
+const e2e = useBrowser();
+const cleanups = e2e.cleanups;
 
 async function startScope(httpPort = 0): Promise<Tcpscope> {
   const scope = await startTcpscope({ httpPort, tcpPort: 0 });
@@ -31,11 +19,9 @@ async function startScope(httpPort = 0): Promise<Tcpscope> {
 
 /** Opens the dashboard and waits until its socket delivered the first snapshot. */
 async function openDashboard(scope: Tcpscope): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  const page = await e2e.browser.newPage({ viewport: { width: 1440, height: 900 } });
   cleanups.push(() => page.close());
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  cleanups.push(async () => expect(errors).toEqual([]));
+  e2e.failOnPageErrors(page);
   await page.goto(`${scope.httpUrl}/`);
   await liveStatus(page, 'live');
   return page;

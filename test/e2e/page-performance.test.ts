@@ -6,13 +6,13 @@
 // `npm run bench`.
 import net from 'node:net';
 import { once } from 'node:events';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import { DEFAULT_STATIC_DIR, type Tcpscope } from '../../server/app.ts';
 import type { StoredEvent } from '../../server/events/stored-event.ts';
 import { CHART_MAX_POINTS } from '../../web/views/chart-data.ts';
 import { nextEvent, startTestScope } from '../helpers.ts';
-import { CHROMIUM_ARGS } from './browser.ts';
+import { useBrowser } from './browser.ts';
 
 const CHUNK_BYTES = 16 * 1024;
 /** The stream stops at whichever comes first. */
@@ -40,23 +40,10 @@ declare global {
   }
 }
 
-let browser: Browser;
-const cleanups: Array<() => Promise<unknown>> = [];
-
-beforeAll(async () => {
-  // Precise memory figures instead of Chromium's coarse, bucketed ones, and a collection on demand so
-  // that a sample counts what the page holds, not how much garbage happens to be waiting.
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [...CHROMIUM_ARGS, '--enable-precise-memory-info', '--js-flags=--expose-gc'],
-  });
-});
-afterAll(async () => {
-  await browser?.close();
-});
-afterEach(async () => {
-  while (cleanups.length > 0) await cleanups.pop()!();
-});
+// Precise memory figures instead of Chromium's coarse, bucketed ones, and a collection on demand so
+// that a sample counts what the page holds, not how much garbage happens to be waiting.
+const e2e = useBrowser(['--enable-precise-memory-info', '--js-flags=--expose-gc']);
+const cleanups = e2e.cleanups;
 
 async function startScope(): Promise<Tcpscope> {
   const scope = await startTestScope({ staticDir: DEFAULT_STATIC_DIR });
@@ -66,7 +53,7 @@ async function startScope(): Promise<Tcpscope> {
 
 /** Opens the page with its long-task observer registered before any of the page's own code runs. */
 async function openObservedPage(scope: Tcpscope): Promise<{ page: Page; errors: string[] }> {
-  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  const page = await e2e.browser.newPage({ viewport: { width: 1440, height: 900 } });
   cleanups.push(() => page.close());
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));

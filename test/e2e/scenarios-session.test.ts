@@ -5,25 +5,15 @@ import http from 'node:http';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { once } from 'node:events';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from './browser.ts';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { useBrowser } from './browser.ts';
 import type { Config } from '../../shared/config.ts';
 import { parseSession, type SessionDocument } from '../../shared/session.ts';
 import { DEFAULT_STATIC_DIR, startTcpscope, type Tcpscope } from '../../server/app.ts';
 
-let browser: Browser;
-const cleanups: Array<() => Promise<unknown>> = [];
-
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-afterEach(async () => {
-  while (cleanups.length > 0) await cleanups.pop()!();
-});
+const e2e = useBrowser();
+const cleanups = e2e.cleanups;
 
 async function startScope(): Promise<Tcpscope> {
   const scope = await startTcpscope({ httpPort: 0, tcpPort: 0, capture: false });
@@ -32,7 +22,7 @@ async function startScope(): Promise<Tcpscope> {
 }
 
 async function newPage(): Promise<{ page: Page; sockets: string[] }> {
-  const context = await browser.newContext({ viewport: { width: 1440, height: 1000 }, acceptDownloads: true });
+  const context = await e2e.browser.newContext({ viewport: { width: 1440, height: 1000 }, acceptDownloads: true });
   cleanups.push(() => context.close());
   const page = await context.newPage();
   const errors: string[] = [];

@@ -1,28 +1,18 @@
 // The token screen in a real Chromium against a real tcpscope started with a token: the browser signs
 // in once through `/?token=…`, loses its cookie, and the page must say so in words instead of
 // retrying forever. Every step waits for something on the page or on the server, never for time.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { BrowserContext, Page } from 'playwright-core';
 import { DEFAULT_STATIC_DIR, type Tcpscope } from '../../server/app.ts';
 import { startTestScope } from '../helpers.ts';
-import { launchChromium } from './browser.ts';
+import { useBrowser } from './browser.ts';
 
 const TOKEN = 'tcpscope-test-token-0123456789';
 const SCREEN_TEXT =
   'This tcpscope needs its access token. Open the address tcpscope printed when it started (it ends in /?token=…).';
 
-let browser: Browser;
-const cleanups: Array<() => Promise<unknown>> = [];
-
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-afterEach(async () => {
-  while (cleanups.length > 0) await cleanups.pop()!();
-});
+const e2e = useBrowser();
+const cleanups = e2e.cleanups;
 
 async function startScope(): Promise<Tcpscope> {
   const scope = await startTestScope({ staticDir: DEFAULT_STATIC_DIR, security: { token: TOKEN } });
@@ -31,7 +21,7 @@ async function startScope(): Promise<Tcpscope> {
 }
 
 async function newContext(): Promise<BrowserContext> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const context = await e2e.browser.newContext({ viewport: { width: 1280, height: 800 } });
   cleanups.push(() => context.close());
   return context;
 }
@@ -39,9 +29,7 @@ async function newContext(): Promise<BrowserContext> {
 /** Signs in as the printed address does, and waits for the live page at `/`, the token gone from the address. */
 async function signIn(context: BrowserContext, scope: Tcpscope): Promise<Page> {
   const page = await context.newPage();
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  cleanups.push(async () => expect(errors).toEqual([]));
+  e2e.failOnPageErrors(page);
   await page.goto(`${scope.httpUrl}/?token=${TOKEN}`);
   await page.getByTestId('live-status').filter({ hasText: /^live$/ }).waitFor();
   expectNoToken(page);

@@ -1,27 +1,15 @@
 // The wire view in a real Chromium against a real tcpscope with a real tcpdump: every step waits for
 // something to appear on the page or on the server, never for time.
 import { readFileSync } from 'node:fs';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import type { Config } from '../../shared/config.ts';
 import { startTcpscope, type Tcpscope } from '../../server/app.ts';
 import { connectTcp, connectUnreading, corkedWrites } from '../helpers.ts';
-import { launchChromium } from './browser.ts';
+import { useBrowser } from './browser.ts';
 
-let browser: Browser;
-const cleanups: Array<() => Promise<unknown>> = [];
-
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-});
-
-afterEach(async () => {
-  while (cleanups.length > 0) await cleanups.pop()!();
-});
+const e2e = useBrowser();
+const cleanups = e2e.cleanups;
 
 async function startScope(): Promise<Tcpscope> {
   const scope = await startTcpscope({ httpPort: 0, tcpPort: 0, capture: true });
@@ -30,13 +18,11 @@ async function startScope(): Promise<Tcpscope> {
 }
 
 async function openWireView(scope: Tcpscope): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1440, height: 900 }, acceptDownloads: true });
+  const page = await e2e.browser.newPage({ viewport: { width: 1440, height: 900 }, acceptDownloads: true });
   // A step that never comes fails with its locator named, before the test's own timeout.
   page.setDefaultTimeout(15_000);
   cleanups.push(() => page.close());
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  cleanups.push(async () => expect(errors).toEqual([]));
+  e2e.failOnPageErrors(page);
   await page.goto(`${scope.httpUrl}/`);
   await page.getByTestId('live-status').filter({ hasText: /^live$/ }).waitFor();
   await page.getByRole('button', { name: 'Wire', exact: true }).click();
