@@ -39,10 +39,10 @@ export function attachCapture(opts: AttachCaptureOptions): CaptureService {
   registry.onClose((c) => capture.notifyClose(c.id));
 
   let lastNudge = -Infinity;
-  recorder.subscribe((e) => {
+  recorder.onChunk((_kind, _conn, _seq, t) => {
     // On the per-read path: the event's own time, no clock call, and a nudge ten times a second at most.
-    if ((e.kind === 'read' || e.kind === 'write' || e.kind === 'reply') && e.t - lastNudge >= ACTIVITY_NUDGE_MS) {
-      lastNudge = e.t;
+    if (t - lastNudge >= ACTIVITY_NUDGE_MS) {
+      lastNudge = t;
       capture.notifyActivity();
     }
   });

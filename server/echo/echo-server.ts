@@ -145,8 +145,8 @@ export class EchoServer {
     // Node calls us straight from the socket's native read: a throw here would take the whole process
     // down. A bug met by one connection closes that connection, with the error's code, and nothing else.
     try {
-      const e = this.deps.recorder.chunk('read', conn, offset, buf, nread);
-      this.readHandler.onRead(conn, buf, nread, e.seq);
+      const seq = this.deps.recorder.chunk('read', conn, offset, buf, nread);
+      this.readHandler.onRead(conn, buf, nread, seq);
     } catch (err) {
       this.failConnection(conn, err);
     }

@@ -1,51 +1,124 @@
-// A fixed ring of the most recent events: O(1) to append, bounded whatever the load.
-import type { EventKind } from '../../shared/events.ts';
-import type { StoredEvent } from './stored-event.ts';
+// A fixed ring of the most recent events: O(1) to append, bounded whatever the load. Chunk events (read,
+// write, reply) live in columns of typed arrays with their kept bytes in one byte ring, so appending one
+// allocates nothing; rarer events stay objects in a parallel array. Objects for chunk events are built
+// only when a reader asks (query, bySeq, wireBySeq).
+import type { EventKind, TcpEvent } from '../../shared/events.ts';
+import { toHex } from '../../shared/hex.ts';
+import { EVENT_HEX_MAX_BYTES } from '../../shared/limits.ts';
+import { ByteRing } from './byte-ring.ts';
+import { ChunkColumns, chunkKindCode, chunkKindOf } from './chunk-columns.ts';
+import { type StoredEvent, toWire as toWireObject } from './stored-event.ts';
 
 export class EventStore {
-  private readonly ring: (StoredEvent | undefined)[];
-  private next = 0; // index the next event goes to
+  private readonly columns: ChunkColumns;
+  private readonly ring: ByteRing;
+  /** The event of each slot that is not a chunk event; undefined for chunk slots. */
+  private readonly objects: (StoredEvent | undefined)[];
+  private next = 0; // slot the next event goes to
   private size = 0;
 
   constructor(readonly capacity: number) {
-    this.ring = new Array(capacity);
+    this.columns = new ChunkColumns(capacity);
+    this.ring = new ByteRing(capacity, EVENT_HEX_MAX_BYTES);
+    this.objects = new Array(capacity).fill(undefined);
   }
 
   get length(): number {
     return this.size;
   }
 
+  /** Appends a chunk event, keeping the first `keep` (≤ EVENT_HEX_MAX_BYTES) bytes of `src`. */
+  pushChunk(kind: number, seq: number, t: number, connId: number, offset: number, length: number, src: Uint8Array, keep: number): void {
+    const slot = this.next;
+    const pos = this.ring.write(src, keep);
+    this.columns.set(slot, kind, seq, t, connId, offset, length, pos, keep);
+    this.objects[slot] = undefined;
+    this.advance();
+  }
+
   push(e: StoredEvent): void {
-    this.ring[this.next] = e;
-    this.next = (this.next + 1) % this.capacity;
-    if (this.size < this.capacity) this.size++;
+    this.columns.setOther(this.next, e.seq);
+    this.objects[this.next] = e;
+    this.advance();
   }
 
   clear(): void {
-    this.ring.fill(undefined);
+    this.objects.fill(undefined);
+    this.ring.clear();
     this.next = 0;
     this.size = 0;
   }
 
-  /** The newest `limit` events that match, oldest first. Scans from the newest end and stops early. */
+  /**
+   * The newest `limit` events that match, oldest first. Scans from the newest end and stops early. Chunk
+   * events come with a copy of their bytes: the caller may keep them.
+   */
   query(filter: { kind?: EventKind | undefined; connId?: number | undefined; limit: number }): StoredEvent[] {
     const out: StoredEvent[] = [];
+    const code = filter.kind === undefined ? -1 : chunkKindCode(filter.kind);
+    const { kind, connId } = this.columns;
     for (let i = 1; i <= this.size && out.length < filter.limit; i++) {
-      const e = this.ring[(this.next - i + this.capacity) % this.capacity]!;
-      if (filter.kind !== undefined && e.kind !== filter.kind) continue;
-      if (filter.connId !== undefined && e.connId !== filter.connId) continue;
-      out.push(e);
+      const slot = (this.next - i + this.capacity) % this.capacity;
+      const o = this.objects[slot];
+      if (o === undefined) {
+        if (code >= 0 && kind[slot] !== code) continue;
+        if (filter.connId !== undefined && connId[slot] !== filter.connId) continue;
+        out.push(this.materialise(slot));
+      } else {
+        if (filter.kind !== undefined && o.kind !== filter.kind) continue;
+        if (filter.connId !== undefined && o.connId !== filter.connId) continue;
+        out.push(o);
+      }
     }
     return out.reverse();
   }
 
-  /** The event with this seq, if still held. Seqs are dense and increasing, so this is O(1). */
+  /** The event with this seq, if still held (chunk events with a copy of their bytes). */
   bySeq(seq: number): StoredEvent | undefined {
-    if (this.size === 0) return undefined;
-    const newest = this.ring[(this.next - 1 + this.capacity) % this.capacity]!;
-    const back = newest.seq - seq;
-    if (back < 0 || back >= this.size) return undefined;
-    const e = this.ring[(this.next - 1 - back + this.capacity * 2) % this.capacity];
-    return e?.seq === seq ? e : undefined;
+    const slot = this.slotOf(seq);
+    if (slot < 0) return undefined;
+    return this.objects[slot] ?? this.materialise(slot);
+  }
+
+  /** The event with this seq in its wire form, with at most `maxBytes` of hex, if still held. */
+  wireBySeq(seq: number, maxBytes: number): TcpEvent | undefined {
+    const slot = this.slotOf(seq);
+    if (slot < 0) return undefined;
+    const o = this.objects[slot];
+    if (o !== undefined) return toWireObject(o, maxBytes);
+    const c = this.columns;
+    const count = c.byteCount[slot]!;
+    const n = count < maxBytes ? count : maxBytes;
+    const pos = c.bytePos[slot]!;
+    return {
+      kind: chunkKindOf(c.kind[slot]!)!,
+      seq: c.seq[slot]!,
+      t: c.t[slot]!,
+      connId: c.connId[slot]!,
+      offset: c.offset[slot]!,
+      length: c.length[slot]!,
+      truncated: c.truncated[slot] === 1 || n < count,
+      hex: toHex(this.ring.bytes, pos, pos + n),
+    };
+  }
+
+  /** Seqs are dense and increasing, so this is O(1); -1 when the event is no longer (or not yet) held. */
+  private slotOf(seq: number): number {
+    if (this.size === 0) return -1;
+    const newest = this.columns.seq[(this.next - 1 + this.capacity) % this.capacity]!;
+    const back = newest - seq;
+    if (back < 0 || back >= this.size) return -1;
+    const slot = (this.next - 1 - back + this.capacity * 2) % this.capacity;
+    return this.columns.seq[slot] === seq ? slot : -1;
+  }
+
+  private materialise(slot: number): StoredEvent {
+    const c = this.columns;
+    return c.toEvent(slot, this.ring.copy(c.bytePos[slot]!, c.byteCount[slot]!));
+  }
+
+  private advance(): void {
+    this.next = this.next + 1 === this.capacity ? 0 : this.next + 1;
+    if (this.size < this.capacity) this.size++;
   }
 }

@@ -1,28 +1,26 @@
-// Turns what happens into numbered events: assigns seq, keeps at most EVENT_HEX_MAX_BYTES of each
-// chunk, appends to the store and hands the event to the live stream. This is on the per-read path:
-// one small copy, one object, no formatting.
+// Turns what happens into numbered events: assigns seq, keeps at most EVENT_HEX_MAX_BYTES of each chunk,
+// appends to the store and tells whoever listens. This is on the per-read path: a chunk event is one copy
+// into the store's byte ring and a few numbers in its columns, no object, unless a sink asked for chunk
+// events as objects (tests do; the server's own listeners take the cheap notification instead).
 import { EVENT_HEX_MAX_BYTES } from '../../shared/limits.ts';
 import type { ConnectionState } from '../echo/connection-state.ts';
+import { type ChunkKind, chunkKindCode } from './chunk-columns.ts';
 import { nowMs } from './clock.ts';
 import type { EventStore } from './event-store.ts';
 import type { NewEvent, StoredEvent } from './stored-event.ts';
 
-export type ChunkKind = 'read' | 'write' | 'reply';
-
-/**
- * Kept bytes are carved from slabs of this size: one allocation per many events instead of one per
- * event (Node's own pool stops below 4 KiB, so without this every 4096-byte keep is an ArrayBuffer of
- * its own). The ring drops events oldest first, so slabs are freed in order too.
- */
-const SLAB_BYTES = 1024 * 1024;
+export type { ChunkKind } from './chunk-columns.ts';
 export type EventSink = (e: StoredEvent, conn: ConnectionState | null) => void;
+/** Told of every chunk event, with no object built: what the event is can be had from the store by seq. */
+export type ChunkListener = (kind: ChunkKind, conn: ConnectionState, seq: number, t: number) => void;
 
 export class Recorder {
   private seq = 1;
+  /** Sinks that get every event as an object. */
   private readonly sinks: EventSink[] = [];
-  // Plain Uint8Array views on it: a Buffer view (subarray) costs a derived-class construction per event.
-  private slab = Buffer.allocUnsafeSlow(SLAB_BYTES).buffer;
-  private slabUsed = 0;
+  /** Sinks that get only the other events as objects (see subscribe's `chunks`). */
+  private readonly otherSinks: EventSink[] = [];
+  private readonly chunkListeners: ChunkListener[] = [];
 
   constructor(readonly store: EventStore) {}
 
@@ -31,48 +29,48 @@ export class Recorder {
     return this.seq;
   }
 
-  /** Calls `sink` with every event from now on; returns the function that stops it. */
-  subscribe(sink: EventSink): () => void {
-    this.sinks.push(sink);
-    return () => {
-      const i = this.sinks.indexOf(sink);
-      if (i >= 0) this.sinks.splice(i, 1);
-    };
+  /**
+   * Calls `sink` with every event from now on; returns the function that stops it. With `chunks: false`
+   * the sink gets no chunk events (read, write, reply): each chunk event handed to a sink is an object
+   * built, with a copy of its bytes, on the per-read path.
+   */
+  subscribe(sink: EventSink, options: { chunks?: boolean } = {}): () => void {
+    return addTo(options.chunks === false ? this.otherSinks : this.sinks, sink);
   }
 
-  /** Records a chunk of `length` bytes whose first bytes are in `src` (which may be reused after this call). */
-  chunk(kind: ChunkKind, conn: ConnectionState, offset: number, src: Uint8Array, length: number): StoredEvent {
+  /** Calls `listener` for every chunk event from now on; returns the function that stops it. */
+  onChunk(listener: ChunkListener): () => void {
+    return addTo(this.chunkListeners, listener);
+  }
+
+  /** Records a chunk of `length` bytes whose first bytes are in `src` (which may be reused after this call); returns its seq. */
+  chunk(kind: ChunkKind, conn: ConnectionState, offset: number, src: Uint8Array, length: number): number {
     const keep = length < EVENT_HEX_MAX_BYTES ? length : EVENT_HEX_MAX_BYTES;
-    if (this.slabUsed + keep > SLAB_BYTES) {
-      this.slab = Buffer.allocUnsafeSlow(SLAB_BYTES).buffer;
-      this.slabUsed = 0;
+    const seq = this.seq++;
+    const t = nowMs();
+    this.store.pushChunk(chunkKindCode(kind), seq, t, conn.id, offset, length, src, keep);
+    for (let i = 0; i < this.chunkListeners.length; i++) this.chunkListeners[i]!(kind, conn, seq, t);
+    if (this.sinks.length > 0) {
+      const e = this.store.bySeq(seq)!;
+      for (let i = 0; i < this.sinks.length; i++) this.sinks[i]!(e, conn);
     }
-    const bytes = new Uint8Array(this.slab, this.slabUsed, keep);
-    this.slabUsed += keep;
-    bytes.set(keep === src.length ? src : new Uint8Array(src.buffer, src.byteOffset, keep));
-    const e: StoredEvent = {
-      kind,
-      seq: this.seq++,
-      t: nowMs(),
-      connId: conn.id,
-      offset,
-      length,
-      bytes,
-      truncated: keep < length,
-    };
-    this.emit(e, conn);
-    return e;
+    return seq;
   }
 
   /** Records any other event; `t` defaults to now. */
   record(e: NewEvent, conn: ConnectionState | null = null): StoredEvent {
     const stored = { ...e, seq: this.seq++ } as StoredEvent;
-    this.emit(stored, conn);
+    this.store.push(stored);
+    for (let i = 0; i < this.sinks.length; i++) this.sinks[i]!(stored, conn);
+    for (let i = 0; i < this.otherSinks.length; i++) this.otherSinks[i]!(stored, conn);
     return stored;
   }
+}
 
-  private emit(e: StoredEvent, conn: ConnectionState | null): void {
-    this.store.push(e);
-    for (let i = 0; i < this.sinks.length; i++) this.sinks[i]!(e, conn);
-  }
+function addTo<T>(list: T[], item: T): () => void {
+  list.push(item);
+  return () => {
+    const i = list.indexOf(item);
+    if (i >= 0) list.splice(i, 1);
+  };
 }

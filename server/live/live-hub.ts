@@ -4,6 +4,7 @@
 // missed, and gets a fresh snapshot once it drains: it never slows the echo server or the others.
 import type { WebSocket } from 'ws';
 import { ClientMessageSchema, type ServerMessage, type SnapshotMessage } from '../../shared/live.ts';
+import type { TcpEvent } from '../../shared/events.ts';
 import type { CaptureState } from '../../shared/wire.ts';
 import {
   LIVE_BATCH_INTERVAL_MS,
@@ -37,7 +38,14 @@ interface Subscriber {
 
 export class LiveHub {
   private readonly subscribers = new Set<Subscriber>();
-  private pending: StoredEvent[] = [];
+  /**
+   * The batch being gathered, in seq order: a chunk event as its seq alone (its object and hex are built
+   * from the store at flush), any other event as the object itself, so that `pendingObjects[i]` is null
+   * exactly for chunk events.
+   */
+  private readonly pendingSeqs = new Float64Array(LIVE_BATCH_MAX_EVENTS);
+  private readonly pendingObjects: (StoredEvent | null)[] = new Array<StoredEvent | null>(LIVE_BATCH_MAX_EVENTS).fill(null);
+  private pendingCount = 0;
   private skipped = 0;
   private changed = new Set<ConnectionState>();
   /** The connection last added to `changed`: a run of reads on one connection skips the Set. */
@@ -65,7 +73,8 @@ export class LiveHub {
     this.batchIntervalMs = options.batchIntervalMs ?? LIVE_BATCH_INTERVAL_MS;
     this.maxBufferedBytes = options.maxBufferedBytes ?? LIVE_SUBSCRIBER_MAX_BUFFERED_BYTES;
     this.heartbeat = new Heartbeat(options.heartbeatMs ?? WS_HEARTBEAT_MS);
-    deps.recorder.subscribe((e, conn) => this.offer(e, conn));
+    deps.recorder.onChunk((_kind, conn, seq) => this.offer(seq, null, conn));
+    deps.recorder.subscribe((e, conn) => this.offer(e.seq, e, conn), { chunks: false });
   }
 
   get subscriberCount(): number {
@@ -131,11 +140,13 @@ export class LiveHub {
     for (const sub of this.subscribers) if (sub.missed < 0) this.send(sub.ws, message);
   }
 
-  // On the per-read path: O(1), and nothing at all while nobody watches.
-  private offer(e: StoredEvent, conn: ConnectionState | null): void {
+  // On the per-read path: O(1), no allocation, and nothing at all while nobody watches.
+  private offer(seq: number, e: StoredEvent | null, conn: ConnectionState | null): void {
     if (this.subscribers.size === 0) return;
-    if (this.pending.length < LIVE_BATCH_MAX_EVENTS) this.pending.push(e);
-    else this.skipped++;
+    if (this.pendingCount < LIVE_BATCH_MAX_EVENTS) {
+      this.pendingSeqs[this.pendingCount] = seq;
+      this.pendingObjects[this.pendingCount++] = e;
+    } else this.skipped++;
     if (conn !== null && conn !== this.lastChanged) {
       this.changed.add(conn);
       this.lastChanged = conn;
@@ -145,19 +156,34 @@ export class LiveHub {
 
   private flush(): void {
     this.timer = null;
-    const count = this.pending.length + this.skipped;
+    const count = this.pendingCount + this.skipped;
     let data: Buffer | null = null;
     if (count > 0) {
-      const preview = Math.min(LIVE_HEX_PREVIEW_BYTES, Math.floor(BATCH_PREVIEW_BUDGET_BYTES / this.pending.length));
+      const preview = Math.min(LIVE_HEX_PREVIEW_BYTES, Math.floor(BATCH_PREVIEW_BUDGET_BYTES / this.pendingCount));
+      const events: TcpEvent[] = [];
+      let skipped = this.skipped;
+      for (let i = 0; i < this.pendingCount; i++) {
+        const e = this.pendingObjects[i];
+        if (e) {
+          events.push(toWire(e, preview));
+          this.pendingObjects[i] = null;
+          continue;
+        }
+        // A chunk event that the store overwrote before its batch went out (more than the store's capacity
+        // of events since it was offered) is gone: it counts as skipped, as if it had not fit the batch.
+        const wire = this.deps.recorder.store.wireBySeq(this.pendingSeqs[i]!, preview);
+        if (wire) events.push(wire);
+        else skipped++;
+      }
       const message: ServerMessage = {
         type: 'batch',
-        events: this.pending.map((e) => toWire(e, preview)),
-        skipped: this.skipped,
+        events,
+        skipped,
         connections: [...this.changed].map((c) => c.toJSON()),
       };
       // Encoded once for all: ws would encode a string again for every subscriber.
       data = Buffer.from(JSON.stringify(message));
-      this.pending = [];
+      this.pendingCount = 0;
       this.skipped = 0;
       this.changed = new Set();
       this.lastChanged = null;

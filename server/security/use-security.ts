@@ -35,8 +35,11 @@ export async function useSecurity(app: FastifyInstance, settings: SecuritySettin
   const wss = (app as FastifyInstance & { websocketServer: WebSocketServer }).websocketServer;
   useLimitGuards(app, { limits: settings.limits, refusals, client: deps.client, wss });
   // The echo server enforces its own connection limit; we only count what it turned away.
-  deps.recorder.subscribe((e) => {
-    if (e.kind === 'close' && e.reason === 'limit') refusals.add('connections');
-  });
+  deps.recorder.subscribe(
+    (e) => {
+      if (e.kind === 'close' && e.reason === 'limit') refusals.add('connections');
+    },
+    { chunks: false },
+  );
   return { ...settings, refusals, allowedHosts };
 }

@@ -1,0 +1,51 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { ByteRing } from './byte-ring.ts';
+
+describe('ByteRing', () => {
+  it('copies the first count bytes of a longer source', () => {
+    const ring = new ByteRing(2, 4);
+    const pos = ring.write(Uint8Array.from([1, 2, 3, 4, 5, 6]), 4);
+    expect(ring.copy(pos, 4)).toEqual(Uint8Array.from([1, 2, 3, 4]));
+  });
+
+  it('starts a keep that does not fit before the end at position 0', () => {
+    const ring = new ByteRing(2, 4); // 12 bytes
+    expect(ring.write(new Uint8Array(4), 4)).toBe(0);
+    expect(ring.write(new Uint8Array(4), 4)).toBe(4);
+    expect(ring.write(new Uint8Array(3), 3)).toBe(8);
+    expect(ring.write(new Uint8Array(2), 2)).toBe(0);
+  });
+
+  it('keeps the newest `keeps` keeps intact whatever their sizes, across many wrap-arounds', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 8 }),
+        fc.integer({ min: 1, max: 16 }),
+        fc.array(fc.nat(), { minLength: 1, maxLength: 300 }),
+        (keeps, maxKeep, sizes) => {
+          const ring = new ByteRing(keeps, maxKeep);
+          const held: { pos: number; bytes: Uint8Array }[] = [];
+          sizes.forEach((s, i) => {
+            const n = s % (maxKeep + 1);
+            // A source longer than the keep, so that only its first n bytes may be copied.
+            const src = Uint8Array.from({ length: n + 3 }, (_, k) => (i * 31 + k * 7) & 0xff);
+            const pos = ring.write(src, n);
+            expect(pos + n).toBeLessThanOrEqual(ring.bytes.length);
+            held.push({ pos, bytes: src.slice(0, n) });
+            if (held.length > keeps) held.shift();
+            for (const h of held) expect(ring.copy(h.pos, h.bytes.length)).toEqual(h.bytes);
+          });
+        },
+      ),
+    );
+  });
+
+  it('hands out copies that outlive the bytes they came from', () => {
+    const ring = new ByteRing(1, 2);
+    const pos = ring.write(Uint8Array.from([7, 8]), 2);
+    const kept = ring.copy(pos, 2);
+    for (let i = 0; i < 4; i++) ring.write(Uint8Array.from([0, 0]), 2);
+    expect(kept).toEqual(Uint8Array.from([7, 8]));
+  });
+});
