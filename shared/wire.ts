@@ -134,4 +134,4 @@ export type PcapQuery = z.infer<typeof PcapQuerySchema>;
 
 /** What a pcap download holds at most: the newest frames of each connection within these bounds. */
 export const PCAP_PER_CONNECTION_BYTES = 10 * 1024 * 1024;
-export const PCAP_TOTAL_BYTES = 64 * 1024 * 1024;
+export const PCAP_TOTAL_BYTES = 32 * 1024 * 1024;
