@@ -4,32 +4,14 @@ import type { Framing } from '../../shared/config.ts';
 import { delimiterBytes, encodeMessages } from '../../shared/framing-encode.ts';
 import { DelimiterDecoder } from './delimiter-decoder.ts';
 import { createFrameDecoder } from './frame-decoder.ts';
-import { bytes, concat, cutAt, expectedMessages, feed, framingArb, payloadsFor, readsOf, seqAt } from './test-support.ts';
+import { assertDecodesEveryCut, bytes, concat, cutAt, expectedMessages, feed, framingArb, payloadsFor, readsOf, seqAt } from './test-support.ts';
 
 type Delimiter = Extract<Framing, { mode: 'delimiter' }>;
 const text = (b: number[]) => new TextDecoder().decode(Uint8Array.from(b));
 
 describe('DelimiterDecoder', () => {
   it('yields every message byte for byte, with the reads that carried it, however the stream is cut', () => {
-    fc.assert(
-      fc.property(
-        framingArb('delimiter')
-          .chain((framing) => fc.tuple(fc.constant(framing), payloadsFor(framing)))
-          .chain(([framing, payloads]) => {
-            const stream = encodeMessages(payloads, framing);
-            return fc.tuple(fc.constant(framing), fc.constant(payloads), fc.constant(stream), readsOf(stream));
-          }),
-        ([framing, payloads, stream, reads]) => {
-          const decoder = createFrameDecoder(framing)!;
-          const { messages, violation } = feed(decoder, reads);
-          expect(violation).toBeNull();
-          expect(messages).toEqual(expectedMessages(payloads, framing, reads));
-          expect(decoder.buffered()).toBe(0);
-          expect(decoder.nextOffset()).toBe(stream.length);
-        },
-      ),
-      { numRuns: 300 },
-    );
+    assertDecodesEveryCut('delimiter', 300);
   });
 
   it("gives 'delimiter-not-found' on the read that brings the payload past the maximum, after the messages before it", () => {

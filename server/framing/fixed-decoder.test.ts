@@ -1,30 +1,10 @@
-import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { encodeMessages } from '../../shared/framing-encode.ts';
-import { createFrameDecoder } from './frame-decoder.ts';
 import { FixedDecoder } from './fixed-decoder.ts';
-import { bytes, cutAt, expectedMessages, feed, framingArb, payloadsFor, readsOf } from './test-support.ts';
+import { assertDecodesEveryCut, bytes, cutAt, feed } from './test-support.ts';
 
 describe('FixedDecoder', () => {
   it('yields every message byte for byte, with the reads that carried it, however the stream is cut', () => {
-    fc.assert(
-      fc.property(
-        framingArb('fixed')
-          .chain((framing) => fc.tuple(fc.constant(framing), payloadsFor(framing)))
-          .chain(([framing, payloads]) => {
-            const stream = encodeMessages(payloads, framing);
-            return fc.tuple(fc.constant(framing), fc.constant(payloads), fc.constant(stream), readsOf(stream));
-          }),
-        ([framing, payloads, stream, reads]) => {
-          const decoder = createFrameDecoder(framing)!;
-          const { messages, violation } = feed(decoder, reads);
-          expect(violation).toBeNull();
-          expect(messages).toEqual(expectedMessages(payloads, framing, reads));
-          expect(decoder.buffered()).toBe(0);
-          expect(decoder.nextOffset()).toBe(stream.length);
-        },
-      ),
-    );
+    assertDecodesEveryCut('fixed');
   });
 
   it("cuts the tutorial's 21-byte read into its three 7-byte messages", () => {

@@ -4,7 +4,7 @@ import type { Framing } from '../../shared/config.ts';
 import { encodeMessages, lengthPrefixCapacity } from '../../shared/framing-encode.ts';
 import { createFrameDecoder } from './frame-decoder.ts';
 import { LengthPrefixDecoder } from './length-prefix-decoder.ts';
-import { concat, cutAt, expectedMessages, feed, framingArb, payloadsFor, readsOf, seqAt } from './test-support.ts';
+import { assertDecodesEveryCut, concat, cutAt, expectedMessages, feed, framingArb, payloadsFor, readsOf, seqAt } from './test-support.ts';
 
 type LengthPrefix = Extract<Framing, { mode: 'length-prefix' }>;
 
@@ -19,24 +19,7 @@ function prefix(n: number, p: 1 | 2 | 4): Uint8Array {
 
 describe('LengthPrefixDecoder', () => {
   it('yields every message byte for byte, with the reads that carried it, however the stream is cut', () => {
-    fc.assert(
-      fc.property(
-        framingArb('length-prefix')
-          .chain((framing) => fc.tuple(fc.constant(framing), payloadsFor(framing)))
-          .chain(([framing, payloads]) => {
-            const stream = encodeMessages(payloads, framing);
-            return fc.tuple(fc.constant(framing), fc.constant(payloads), fc.constant(stream), readsOf(stream));
-          }),
-        ([framing, payloads, stream, reads]) => {
-          const decoder = createFrameDecoder(framing)!;
-          const { messages, violation } = feed(decoder, reads);
-          expect(violation).toBeNull();
-          expect(messages).toEqual(expectedMessages(payloads, framing, reads));
-          expect(decoder.buffered()).toBe(0);
-          expect(decoder.nextOffset()).toBe(stream.length);
-        },
-      ),
-    );
+    assertDecodesEveryCut('length-prefix');
   });
 
   it("refuses a prefix above the maximum with rule 'length-prefix-too-large', after delivering the messages before it", () => {

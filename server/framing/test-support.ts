@@ -3,8 +3,8 @@
 import fc from 'fast-check';
 import { expect } from 'vitest';
 import type { Framing } from '../../shared/config.ts';
-import { delimiterBytes, encodeMessage } from '../../shared/framing-encode.ts';
-import type { FrameDecoder, FramingViolation } from './frame-decoder.ts';
+import { delimiterBytes, encodeMessage, encodeMessages } from '../../shared/framing-encode.ts';
+import { createFrameDecoder, type FrameDecoder, type FramingViolation } from './frame-decoder.ts';
 
 export interface Read {
   bytes: Uint8Array;
@@ -157,4 +157,31 @@ export function expectedMessages(payloads: readonly Uint8Array[], framing: Frami
     at += frame.length;
   }
   return out;
+}
+
+/**
+ * The property every decoder must hold: for any framing of `mode`, any messages and any cut of their
+ * stream into reads, it yields exactly the messages sent, with the reads that carried them, and ends at a
+ * boundary with nothing buffered.
+ */
+export function assertDecodesEveryCut(mode: Exclude<Framing['mode'], 'raw'>, numRuns?: number): void {
+  fc.assert(
+    fc.property(
+      framingArb(mode)
+        .chain((framing) => fc.tuple(fc.constant(framing), payloadsFor(framing)))
+        .chain(([framing, payloads]) => {
+          const stream = encodeMessages(payloads, framing);
+          return fc.tuple(fc.constant(framing), fc.constant(payloads), fc.constant(stream), readsOf(stream));
+        }),
+      ([framing, payloads, stream, reads]) => {
+        const decoder = createFrameDecoder(framing)!;
+        const { messages, violation } = feed(decoder, reads);
+        expect(violation).toBeNull();
+        expect(messages).toEqual(expectedMessages(payloads, framing, reads));
+        expect(decoder.buffered()).toBe(0);
+        expect(decoder.nextOffset()).toBe(stream.length);
+      },
+    ),
+    numRuns === undefined ? {} : { numRuns },
+  );
 }
