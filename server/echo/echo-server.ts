@@ -34,12 +34,13 @@ export interface EchoServerDeps {
 export class EchoServer {
   private readonly servers: net.Server[] = [];
   private readBuf: Buffer;
-  private readHandler: ReadHandler;
+  /** Replies to every read on its own: what runs while no connection is framed. */
+  readonly perReadHandler: ReadHandler = { onRead: (conn, bytes, length) => this.reply(conn, bytes, length) };
+  private readHandler: ReadHandler = this.perReadHandler;
   boundPort = 0;
 
   constructor(private readonly deps: EchoServerDeps) {
     this.readBuf = Buffer.allocUnsafe(deps.config.get().bufferSize);
-    this.readHandler = { onRead: (conn, bytes, length) => this.reply(conn, bytes, length) };
     deps.config.onChange((next, prev) => this.onConfig(next, prev));
   }
 

@@ -30,15 +30,12 @@ export function framerOf(conn: ConnectionState): ConnectionFramer | undefined {
 export class FramingReadHandler implements ReadHandler {
   /** Connections with a framer: open ones framed now, or still finishing a frame of a framing just left. */
   private readonly framed = new Set<ConnectionState>();
-  private readonly rawHandler: ReadHandler;
   /** The connection and framer whose read is being decoded: lets `onMessage` be one bound function, no closure per read. */
   private conn: ConnectionState | null = null;
   private framer: ConnectionFramer | null = null;
 
   constructor(private readonly deps: FramingReadHandlerDeps) {
-    const { echo, config } = deps;
-    this.rawHandler = { onRead: (conn, bytes, length) => echo.reply(conn, bytes, length) };
-    config.onChange((next, prev) => {
+    deps.config.onChange((next, prev) => {
       if (!sameFraming(next.framing, prev.framing)) this.onFramingChange(next.framing);
     });
     this.install();
@@ -126,6 +123,6 @@ export class FramingReadHandler implements ReadHandler {
   /** The framing handler only while something is framed; otherwise the plain per-read reply, nothing more. */
   private install(): void {
     const framing = this.deps.config.get().framing;
-    this.deps.echo.setReadHandler(framing.mode === 'raw' && this.framed.size === 0 ? this.rawHandler : this);
+    this.deps.echo.setReadHandler(framing.mode === 'raw' && this.framed.size === 0 ? this.deps.echo.perReadHandler : this);
   }
 }

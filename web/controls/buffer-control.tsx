@@ -4,6 +4,9 @@ import { BUFFER_SIZE_MAX, BUFFER_SIZE_MIN, BUFFER_SIZE_PRESETS } from '../../sha
 import { api } from '../api.ts';
 import { useStore, useStoreView } from '../stream/event-store.ts';
 import { useCommand } from './notice.tsx';
+import { Segmented } from './segmented.tsx';
+
+const PRESETS = BUFFER_SIZE_PRESETS.map((n) => ({ value: n, label: String(n), title: `Read at most ${n} bytes at a time` }));
 
 export function BufferControl() {
   const store = useStore();
@@ -28,19 +31,7 @@ export function BufferControl() {
       <label htmlFor="read-buffer" className="control-label">
         Read buffer
       </label>
-      <div className="segmented">
-        {BUFFER_SIZE_PRESETS.map((n) => (
-          <button
-            key={n}
-            type="button"
-            aria-pressed={current === n}
-            title={`Read at most ${n} bytes at a time`}
-            onClick={() => void apply(n)}
-          >
-            {n}
-          </button>
-        ))}
-      </div>
+      <Segmented<number> options={PRESETS} value={current} onSelect={(n) => void apply(n)} />
       <input
         id="read-buffer"
         className="num"

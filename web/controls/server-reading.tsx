@@ -4,12 +4,14 @@ import { REPLY_MODES, type ReplyMode } from '../../shared/config.ts';
 import { api } from '../api.ts';
 import { useStore, useStoreView } from '../stream/event-store.ts';
 import { useCommand } from './notice.tsx';
+import { Segmented } from './segmented.tsx';
 
 const REPLY_HELP: Record<ReplyMode, string> = {
   ack: 'Answer every read with "Received: N"',
   echo: 'Send every read back as it came',
   none: 'Read and say nothing',
 };
+const REPLY_OPTIONS = REPLY_MODES.map((mode) => ({ value: mode, label: mode, title: REPLY_HELP[mode] }));
 
 export function ReplyModeControl() {
   const store = useStore();
@@ -26,19 +28,12 @@ export function ReplyModeControl() {
       <span className="control-label" id="reply-mode-label">
         Reply
       </span>
-      <div className="segmented" role="group" aria-labelledby="reply-mode-label">
-        {REPLY_MODES.map((mode) => (
-          <button
-            key={mode}
-            type="button"
-            aria-pressed={config?.replyMode === mode}
-            title={REPLY_HELP[mode]}
-            onClick={() => void patch({ replyMode: mode })}
-          >
-            {mode}
-          </button>
-        ))}
-      </div>
+      <Segmented
+        options={REPLY_OPTIONS}
+        value={config?.replyMode}
+        onSelect={(mode) => void patch({ replyMode: mode })}
+        labelledBy="reply-mode-label"
+      />
       <label className="check" title="While stopped the echo server reads nothing: the kernel buffers fill and the window closes">
         <input type="checkbox" checked={config?.paused ?? false} onChange={(e) => void patch({ paused: e.target.checked })} />
         Stop reading

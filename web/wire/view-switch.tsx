@@ -1,10 +1,12 @@
 // Which picture of the selected connection the page shows: its reads (chart, byte stream, log) or
 // its wire (segments, packet detail, kernel socket state).
+import { Segmented, type SegmentedOption } from '../controls/segmented.tsx';
+
 export type MainView = 'reads' | 'wire';
 
-const VIEWS: { id: MainView; label: string; title: string }[] = [
-  { id: 'reads', label: 'Reads', title: 'Writes against reads, the byte stream and the event log' },
-  { id: 'wire', label: 'Wire', title: 'The TCP segments on the wire, the packet detail and the kernel’s socket queues' },
+const VIEWS: SegmentedOption<MainView>[] = [
+  { value: 'reads', label: 'Reads', title: 'Writes against reads, the byte stream and the event log' },
+  { value: 'wire', label: 'Wire', title: 'The TCP segments on the wire, the packet detail and the kernel’s socket queues' },
 ];
 
 export function ViewSwitch({ view, onChange }: { view: MainView; onChange(view: MainView): void }) {
@@ -13,13 +15,7 @@ export function ViewSwitch({ view, onChange }: { view: MainView; onChange(view: 
       <span className="control-label" id="view-switch-label">
         View
       </span>
-      <div className="segmented" role="group" aria-labelledby="view-switch-label">
-        {VIEWS.map((v) => (
-          <button key={v.id} type="button" aria-pressed={view === v.id} title={v.title} onClick={() => onChange(v.id)}>
-            {v.label}
-          </button>
-        ))}
-      </div>
+      <Segmented options={VIEWS} value={view} onSelect={onChange} labelledBy="view-switch-label" />
     </div>
   );
 }
