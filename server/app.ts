@@ -32,6 +32,7 @@ import { captureRoute } from './api/capture-route.ts';
 import { attachCapture } from './capture/attach-capture.ts';
 import type { CaptureService } from './capture/capture-service.ts';
 import { limitsRoute } from './api/limits-route.ts';
+import { selectLiveProtocol } from './security/access-token.ts';
 import { resolveSecurity, type SecurityInput } from './security/security-options.ts';
 import { type SecurityState, useSecurity } from './security/use-security.ts';
 
@@ -119,7 +120,8 @@ export async function startTcpscope(options: Partial<TcpscopeOptions> = {}): Pro
 
   const app = Fastify({ logger: false, bodyLimit: settings.limits.maxBodyBytes });
   useZodValidation(app);
-  await app.register(fastifyWebsocket, { options: { maxPayload: settings.limits.maxWsMessageBytes } });
+  // The page offers `tcpscope` (and its token as a second subprotocol): the answer is always the plain one.
+  await app.register(fastifyWebsocket, { options: { maxPayload: settings.limits.maxWsMessageBytes, handleProtocols: selectLiveProtocol } });
   // Before every route: Host, Origin, token, security headers and limits apply to all of them.
   const security = await useSecurity(app, settings, { host, client, recorder });
   await app.register(limitsRoute, { security });

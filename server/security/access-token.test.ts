@@ -2,7 +2,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { AccessTokenSchema } from '../../shared/security.ts';
-import { bearerToken, cookieNameFor, cookieValue, generateToken, tokenCookie, tokenMatches } from './access-token.ts';
+import { bearerToken, generateToken, protocolToken, selectLiveProtocol, tokenMatches } from './access-token.ts';
 
 describe('access token', () => {
   it('is made fresh each time, and valid as a --token', () => {
@@ -30,12 +30,15 @@ describe('access token', () => {
     expect(bearerToken(undefined)).toBeNull();
   });
 
-  it('reads its cookie among others, and sets it HttpOnly and SameSite=Strict', () => {
-    const name = cookieNameFor(3000);
-    expect(cookieValue(`a=1; ${name}=tok; b=2`, name)).toBe('tok');
-    expect(cookieValue(`${name}x=tok`, name)).toBeNull();
-    expect(cookieValue(undefined, name)).toBeNull();
-    expect(tokenCookie(name, 'tok')).toBe(`${name}=tok; Path=/; HttpOnly; SameSite=Strict`);
-    expect(cookieNameFor(3001)).not.toBe(name);
+  it('reads the token of a tcpscope.token.T subprotocol, exactly one, and answers only with the plain protocol', () => {
+    expect(protocolToken('tcpscope, tcpscope.token.abc')).toBe('abc');
+    expect(protocolToken(['tcpscope', 'tcpscope.token.abc'])).toBe('abc');
+    expect(protocolToken('tcpscope')).toBeNull();
+    expect(protocolToken('tcpscope.token.a, tcpscope.token.b')).toBeNull();
+    expect(protocolToken('TCPSCOPE.TOKEN.abc')).toBeNull();
+    expect(protocolToken('tcpscope.token.')).toBe('');
+    expect(protocolToken(undefined)).toBeNull();
+    expect(selectLiveProtocol(new Set(['tcpscope.token.abc', 'tcpscope']))).toBe('tcpscope');
+    expect(selectLiveProtocol(new Set(['tcpscope.token.abc']))).toBe(false);
   });
 });

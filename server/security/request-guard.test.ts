@@ -1,4 +1,4 @@
-// Host, Origin and token checks over a real server, with real HTTP and WebSocket clients that can
+// Host and Origin checks over a real server, with real HTTP and WebSocket clients that can
 // say anything a hostile page or a DNS-rebinding attack would make a browser say.
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -7,12 +7,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Tcpscope } from '../app.ts';
 import { startTestScope } from '../../test/helpers.ts';
 import { closed, httpRequest, jsonOf, wsConnect } from '../../test/raw-clients.ts';
-import { cookieNameFor } from './access-token.ts';
 
 const staticDir = mkdtempSync(path.join(os.tmpdir(), 'tcpscope-page-'));
 writeFileSync(path.join(staticDir, 'index.html'), '<!doctype html><title>tcpscope</title><script type="module" src="/app.js"></script>');
 
-const TOKEN = 'test-token-0123456789abcdef';
 const JSON_HEADERS = { 'content-type': 'application/json' };
 
 function portOf(scope: Tcpscope): number {
@@ -112,97 +110,4 @@ describe('without a token (loopback)', () => {
   });
 });
 
-describe('with a token', () => {
-  let scope: Tcpscope;
-  let base: string;
-  let wsUrl: string;
-  let cookie: string;
-  beforeAll(async () => {
-    scope = await startTestScope({ staticDir, security: { token: TOKEN } });
-    base = scope.httpUrl;
-    wsUrl = `${base.replace('http', 'ws')}/ws`;
-    cookie = `${cookieNameFor(portOf(scope))}=${TOKEN}`;
-  });
-  afterAll(async () => {
-    await scope.close();
-  });
-
-  it('answers every API route 401 without it, and 2xx with it', async () => {
-    for (const [method, url, body] of [
-      ['GET', '/api/config', undefined],
-      ['PATCH', '/api/config', '{"replyMode":"ack"}'],
-      ['GET', '/api/connections', undefined],
-      ['GET', '/api/events', undefined],
-      ['GET', '/api/limits', undefined],
-      ['POST', '/api/bursts', '{"count":1}'],
-    ] as const) {
-      const headers = body === undefined ? {} : JSON_HEADERS;
-      const without = await httpRequest(`${base}${url}`, { method, headers, body });
-      expect(without.status, `${method} ${url}`).toBe(401);
-      expect(without.headers['www-authenticate']).toBe('Bearer realm="tcpscope"');
-      expect(jsonOf(without).message).toContain('token: this server needs its access token');
-      const wrong = await httpRequest(`${base}${url}`, { method, headers: { ...headers, authorization: 'Bearer nope-nope-nope-nope' }, body });
-      expect(wrong.status).toBe(401);
-      const bearer = await httpRequest(`${base}${url}`, { method, headers: { ...headers, authorization: `Bearer ${TOKEN}` }, body });
-      expect(bearer.status, `${method} ${url}`).toBeLessThan(300);
-      const withCookie = await httpRequest(`${base}${url}`, { method, headers: { ...headers, cookie }, body });
-      expect(withCookie.status, `${method} ${url}`).toBeLessThan(300);
-    }
-  });
-
-  it('opens the WebSocket only with it', async () => {
-    expect(await wsConnect(wsUrl)).toMatchObject({ status: 401 });
-    expect(await wsConnect(wsUrl, { cookie: `${cookieNameFor(portOf(scope))}=wrong` })).toMatchObject({ status: 401 });
-    for (const headers of [{ authorization: `Bearer ${TOKEN}` }, { cookie }] as Record<string, string>[]) {
-      const opened = await wsConnect(wsUrl, headers);
-      if (!('ws' in opened)) throw new Error(`refused: ${opened.status}`);
-      const done = closed(opened.ws);
-      opened.ws.close();
-      await done;
-    }
-  });
-
-  it('shows a static "token required" page instead of the dashboard, with no script', async () => {
-    for (const url of ['/', '/index.html']) {
-      const res = await httpRequest(`${base}${url}`);
-      expect(res.status).toBe(401);
-      expect(res.headers['content-type']).toContain('text/html');
-      expect(res.text).toContain('Token required');
-      expect(res.text).not.toContain('<script');
-      expect(String(res.headers['content-security-policy'])).toContain("script-src 'self'");
-    }
-  });
-
-  it('trades /?token=T for an HttpOnly SameSite=Strict cookie and a redirect to /', async () => {
-    const res = await httpRequest(`${base}/?token=${TOKEN}`);
-    expect(res.status).toBe(302);
-    expect(res.headers.location).toBe('/');
-    const setCookie = res.headers['set-cookie']?.[0] ?? '';
-    expect(setCookie).toBe(`${cookie}; Path=/; HttpOnly; SameSite=Strict`);
-    const page = await httpRequest(`${base}/`, { headers: { cookie: setCookie.split(';')[0]! } });
-    expect(page.status).toBe(200);
-    expect(page.text).toContain('<title>tcpscope</title>');
-  });
-
-  it('says so when the token in the URL is wrong, and sets no cookie', async () => {
-    for (const wrong of ['wrong', `${TOKEN}x`, '']) {
-      const res = await httpRequest(`${base}/?token=${wrong}`);
-      expect(res.status).toBe(401);
-      expect(res.headers['set-cookie']).toBeUndefined();
-      expect(res.text).toMatch(/Wrong token|Token required/);
-    }
-  });
-
-  it('checks Host and Origin before the token: a foreign page gets no further with it', async () => {
-    const auth = { authorization: `Bearer ${TOKEN}` };
-    const evilHost = await httpRequest(`${base}/api/config`, { headers: { ...auth, host: 'evil.example' } });
-    expect(evilHost.status).toBe(421);
-    const crossOrigin = await httpRequest(`${base}/api/config`, {
-      method: 'PATCH',
-      headers: { ...auth, ...JSON_HEADERS, origin: 'http://evil.example' },
-      body: '{"bufferSize":7}',
-    });
-    expect(crossOrigin.status).toBe(403);
-    expect(scope.config.get().bufferSize).toBe(1024);
-  });
-});
+// With a token: token-guard.test.ts.

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { AccessTokenSchema, type Limits, LimitsSchema } from '../../shared/security.ts';
 import { DEFAULT_LIMITS, LIMIT_FLAGS } from './limits.ts';
 import type { SecurityInput } from './security-options.ts';
+import { tokenStrengthProblem } from './token-strength.ts';
 
 export const SECURITY_FLAG_OPTIONS = {
   token: { type: 'string' },
@@ -18,8 +19,9 @@ export const SECURITY_FLAG_OPTIONS = {
 } as const;
 
 const d = DEFAULT_LIMITS;
-export const SECURITY_USAGE = `  --token T             access token for the API, WebSocket and page (default: none on loopback;
-                        made up and printed as a ready-to-open URL when --host is not loopback)
+export const SECURITY_USAGE = `  --token T             access token for the API and the WebSocket (default: none on loopback; made
+                        up and printed as a ready-to-open URL when --host is not loopback); at least
+                        64 bits of estimated entropy: 20 or more random characters
   --allow-host NAME     another host name the dashboard answers to (repeatable; stops DNS rebinding)
   --max-connections N   open echo connections; more are closed at once with reason limit (default ${d.maxConnections})
   --max-subscribers N   live WebSocket subscribers (default ${d.maxSubscribers})
@@ -47,6 +49,8 @@ export function parseSecurityFlags(values: Values, fail: (message: string) => ne
   if (typeof values.token === 'string') {
     const r = AccessTokenSchema.safeParse(values.token);
     token = r.success ? r.data : bad('--token', values.token, r.error);
+    const weak = tokenStrengthProblem(token);
+    if (weak !== null) fail(`--token ${JSON.stringify(values.token)}: ${weak}`);
   }
 
   const allowHosts: string[] = [];

@@ -57,9 +57,9 @@ export function dashboardUrl(httpUrl: string, settings: Pick<SecuritySettings, '
 export function accessNote(settings: Pick<SecuritySettings, 'token' | 'tokenGenerated'>): string {
   if (settings.token === null) return '';
   if (settings.tokenGenerated) {
-    return 'tcpscope: the dashboard needs an access token; one was made up for this run and the address above carries it: open it once in each browser\n';
+    return 'tcpscope: the dashboard needs an access token; one was made up for this run and the address above carries it: open it, or paste the token into the page (each browser tab keeps it until closed)\n';
   }
-  return 'tcpscope: the dashboard needs the --token: open /?token=TOKEN once in each browser, or send Authorization: Bearer TOKEN\n';
+  return 'tcpscope: the dashboard needs the --token: open /?token=TOKEN or paste it into the page (each browser tab keeps it until closed); scripts send Authorization: Bearer TOKEN\n';
 }
 
 /** The echo port has no token: say so when it listens beyond loopback ('' otherwise). */

@@ -27,11 +27,7 @@ export async function useSecurity(app: FastifyInstance, settings: SecuritySettin
   const refusals = new RefusalCounter();
   const allowedHosts = allowedHostnames(deps.host, settings.allowHosts);
   await useSecurityHeaders(app);
-  useRequestGuard(app, {
-    allowedHosts,
-    token: settings.token,
-    port: () => (app.server.address() as { port: number } | null)?.port ?? 0,
-  });
+  useRequestGuard(app, { allowedHosts, token: settings.token });
   const wss = (app as FastifyInstance & { websocketServer: WebSocketServer }).websocketServer;
   useLimitGuards(app, { limits: settings.limits, refusals, client: deps.client, wss });
   // The echo server enforces its own connection limit; we only count what it turned away.
