@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Framing } from './config.ts';
-import { parseViewLink, REPLAY_SPEEDS, type ViewLink, viewLinkSearch } from './view-link.ts';
+import type { Config, Framing } from './config.ts';
+import { linkProposal, parseViewLink, REPLAY_SPEEDS, type ViewLink, viewLinkSearch } from './view-link.ts';
 
 const framingArb: fc.Arbitrary<Framing> = fc.oneof(
   fc.constant({ mode: 'raw' as const }),
@@ -43,5 +43,16 @@ describe('view links', () => {
     ]);
     expect(parseViewLink('?framing=lines').problems).toEqual(['framing: mode must be one of raw, delimiter, fixed, length-prefix']);
     expect(parseViewLink('?framing=delimiter').link.framing).toEqual({ mode: 'delimiter', delimiter: '\n', maxMessageBytes: 65536 });
+  });
+
+  it('propose only what differs from the live config, and nothing for a link without buffer or framing', () => {
+    const live: Config = { bufferSize: 1024, replyMode: 'ack', paused: false, framing: { mode: 'raw' } };
+    const lp = { mode: 'length-prefix' as const, prefixBytes: 4 as const, maxMessageBytes: 16777216 };
+    expect(linkProposal(parseViewLink('?buffer=1&framing=length-prefix&prefix=4&max=16777216').link, live)).toEqual({ bufferSize: 1, framing: lp });
+    expect(linkProposal(parseViewLink('?buffer=1024&framing=raw&conn=3').link, live)).toBeNull();
+    expect(linkProposal(parseViewLink('?conn=3&session=/x.json').link, live)).toBeNull();
+    expect(linkProposal(parseViewLink('?buffer=7').link, live)).toEqual({ bufferSize: 7 });
+    expect(linkProposal({ framing: { maxMessageBytes: 64, delimiter: '\n', mode: 'delimiter' } }, { ...live, framing: { mode: 'delimiter', delimiter: '\n', maxMessageBytes: 64 } })).toBeNull();
+    expect(linkProposal({ framing: { mode: 'delimiter', delimiter: '\r\n', maxMessageBytes: 64 } }, { ...live, framing: { mode: 'delimiter', delimiter: '\n', maxMessageBytes: 64 } })).not.toBeNull();
   });
 });

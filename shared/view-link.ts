@@ -1,8 +1,10 @@
 // The page's state in its URL, so that a link reopens the same view: which connection is selected, the
 // read buffer and framing, and for a session file where the scrubber stands and how fast it plays.
 // Every parameter is checked on its own; a bad one is named and ignored, the others still apply.
+// A link's buffer and framing are only a proposal: anyone can make a link, so the page shows what it
+// would change and changes the live server only when its user says so (linkProposal).
 import { z } from 'zod';
-import { BufferSizeSchema, type Framing, FramingSchema } from './config.ts';
+import { BufferSizeSchema, type Config, type Framing, FramingSchema } from './config.ts';
 
 export const REPLAY_SPEEDS = [0.25, 0.5, 1, 2, 4, 8] as const;
 export type ReplaySpeed = (typeof REPLAY_SPEEDS)[number];
@@ -105,4 +107,18 @@ export function viewLinkSearch(link: ViewLink, keep: URLSearchParams = new URLSe
   if (link.speed !== undefined) params.set('speed', String(link.speed));
   const s = params.toString();
   return s === '' ? '' : `?${s}`;
+}
+
+/** What a link would change on a live server with `config`: the differing buffer and framing, or null. */
+export function linkProposal(link: ViewLink, config: Config): { bufferSize?: number; framing?: Framing } | null {
+  const patch: { bufferSize?: number; framing?: Framing } = {};
+  if (link.buffer !== undefined && link.buffer !== config.bufferSize) patch.bufferSize = link.buffer;
+  if (link.framing !== undefined && !sameFraming(link.framing, config.framing)) patch.framing = link.framing;
+  return Object.keys(patch).length === 0 ? null : patch;
+}
+
+/** Field by field, whatever the key order. */
+function sameFraming(a: Framing, b: Framing): boolean {
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+  return [...keys].every((k) => (a as Record<string, unknown>)[k] === (b as Record<string, unknown>)[k]);
 }

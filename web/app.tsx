@@ -17,6 +17,7 @@ import { ViewSwitch, type MainView } from './wire/view-switch.tsx';
 import { WireView } from './wire/wire-view.tsx';
 import { FramingControl } from './framing/framing-control.tsx';
 import { ScenariosPanel } from './scenarios/scenarios-panel.tsx';
+import { LiveOnly } from './session/live-only.tsx';
 import { SessionBar } from './session/session-bar.tsx';
 import { linkedConnection } from './session/view-link.ts';
 
@@ -33,10 +34,12 @@ export function App() {
       <div className="app">
         <StatusBar />
         <div className="toolbar" role="toolbar" aria-label="Commands">
-          <BufferControl />
-          <FramingControl />
-          <ReplyModeControl />
-          <BurstForm />
+          <LiveOnly label="Live server controls">
+            <BufferControl />
+            <FramingControl />
+            <ReplyModeControl />
+            <BurstForm />
+          </LiveOnly>
           <ViewSwitch view={view} onChange={setView} />
         </div>
         <ScenariosPanel onRan={() => setPinned(null)} />

@@ -1,12 +1,13 @@
 // The scenario routes. Errors carry the server's message (it names what is wrong), ready to show.
 import { type ScenarioName, type ScenarioRun } from '../../shared/scenarios.ts';
-import { reportUnauthorized } from '../api.ts';
+import { apiFetch, ApiRequestError, reportUnauthorized } from '../api.ts';
 
 export async function runScenario(name: ScenarioName): Promise<ScenarioRun> {
   let res: Response;
   try {
-    res = await fetch(`/api/scenarios/${encodeURIComponent(name)}`, { method: 'POST' });
-  } catch {
+    res = await apiFetch(`/api/scenarios/${encodeURIComponent(name)}`, { method: 'POST' });
+  } catch (err) {
+    if (err instanceof ApiRequestError) throw err;
     throw new Error('The server cannot be reached.');
   }
   if (res.status === 401) reportUnauthorized();

@@ -9,11 +9,16 @@ import { ReplayBar } from './replay-bar.tsx';
 import { ReplayController } from './replay-controller.ts';
 import { fetchSession, readSessionFile, saveText } from './session-source.ts';
 import { linkedSessionUrl, openedWith, useViewLink, writeViewLink } from './view-link.ts';
+import { blockLiveCommands, downloadFromApi } from '../api.ts';
+import { useCommand } from '../controls/notice.tsx';
+import { LinkProposalBanner } from './link-proposal.tsx';
+import { REPLAY_REASON } from './live-only.tsx';
 import './session.css';
 
 export function SessionBar({ pinned }: { pinned: number | null }) {
   const store = useStore();
-  useViewLink(pinned);
+  const command = useCommand();
+  const proposal = useViewLink(pinned);
   const [controller, setController] = useState<ReplayController | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const [dragging, setDragging] = useState(false);
@@ -83,14 +88,23 @@ export function SessionBar({ pinned }: { pinned: number | null }) {
 
   useEffect(() => () => controller?.dispose(), [controller]);
 
+  // While a file replays, nothing may reach the live server (web/api.ts refuses it, whatever the control).
+  useEffect(() => {
+    blockLiveCommands(controller === null ? null : REPLAY_REASON);
+  }, [controller]);
+
   const leave = () => {
-    // The live socket was stopped for the file: a fresh page is the clean way back.
-    writeViewLink({ session: undefined, at: undefined, speed: undefined });
-    location.reload();
+    // The live socket was stopped for the file: a fresh page is the clean way back. Its address carries
+    // nothing of the file's view (no buffer or framing to propose, no connection of the file's).
+    location.assign(location.pathname);
   };
 
   const exportFile = (kind: 'json' | 'csv') => {
-    if (controller === null) return;
+    if (controller === null) {
+      // From the server, with the page's token: a plain link could not carry it.
+      void command(`Export ${kind.toUpperCase()}`, () => downloadFromApi(`/api/session.${kind}`, `tcpscope-session.${kind}`));
+      return;
+    }
     const doc = controller.session;
     if (kind === 'json') saveText(JSON.stringify(doc), sessionFileName(doc.exportedAt, 'json'), 'application/json');
     else saveText(sessionCsv(doc.events), sessionFileName(doc.exportedAt, 'csv'), 'text/csv');
@@ -100,25 +114,12 @@ export function SessionBar({ pinned }: { pinned: number | null }) {
     <section className="session-bar" aria-label="Session">
       <div className="control session-controls" data-testid="session-controls">
         <span className="control-label">Session</span>
-        {controller === null ? (
-          <>
-            <a className="button" href="/api/session.json" download data-testid="export-json" title="Everything the server holds: config changes, connections and events">
-              Export JSON
-            </a>
-            <a className="button" href="/api/session.csv" download data-testid="export-csv" title="The reads, writes, replies and messages as a table">
-              Export CSV
-            </a>
-          </>
-        ) : (
-          <>
-            <button type="button" data-testid="export-json" onClick={() => exportFile('json')}>
-              Export JSON
-            </button>
-            <button type="button" data-testid="export-csv" onClick={() => exportFile('csv')}>
-              Export CSV
-            </button>
-          </>
-        )}
+        <button type="button" data-testid="export-json" onClick={() => exportFile('json')} title="Everything shown: config changes, connections and events">
+          Export JSON
+        </button>
+        <button type="button" data-testid="export-csv" onClick={() => exportFile('csv')} title="The reads, writes, replies and messages as a table">
+          Export CSV
+        </button>
         <button type="button" onClick={() => picker.current?.click()} title="Open a session file (or drop one onto the page)">
           {loading ? 'Opening…' : 'Open…'}
         </button>
@@ -143,6 +144,7 @@ export function SessionBar({ pinned }: { pinned: number | null }) {
           </button>
         </div>
       )}
+      {proposal && <LinkProposalBanner proposal={proposal} />}
       {controller && <ReplayBar controller={controller} onLeave={leave} />}
       {dragging && (
         <div className="session-drop" aria-hidden="true">

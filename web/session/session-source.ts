@@ -1,6 +1,7 @@
 // Where a session file comes from: a file the user dropped or picked, or an address in `?session=`.
 // Either way the size is checked before the text is read, and the text goes through parseSession.
 import { parseSession, sessionSizeProblem, type SessionParse } from '../../shared/session.ts';
+import { apiFetch, saveBlob } from '../api.ts';
 
 export async function readSessionFile(file: File): Promise<SessionParse> {
   const size = sessionSizeProblem(file.size);
@@ -12,10 +13,17 @@ export async function readSessionFile(file: File): Promise<SessionParse> {
   }
 }
 
-export async function fetchSession(url: string): Promise<SessionParse> {
+/**
+ * A session from `?session=URL`. Only from the page's own origin: its CSP (connect-src 'self') would
+ * block any other, so another origin is refused here first, with what to do instead. Same-origin
+ * requests carry the page's token, so that `?session=/api/session.json` works on a server with one.
+ */
+export async function fetchSession(url: string, page: Location = location): Promise<SessionParse> {
+  const problem = sessionUrlProblem(url, page);
+  if (problem !== null) return { ok: false, reason: problem };
   let res: Response;
   try {
-    res = await fetch(url, { credentials: 'same-origin' });
+    res = await apiFetch(url, { credentials: 'same-origin' });
   } catch {
     return { ok: false, reason: `${url} cannot be reached` };
   }
@@ -26,14 +34,22 @@ export async function fetchSession(url: string): Promise<SessionParse> {
   return parseSession(await res.text());
 }
 
+/** Why `url` cannot be fetched by this page, or null when it can (same origin, http or https). */
+export function sessionUrlProblem(url: string, page: Pick<Location, 'href' | 'origin'>): string | null {
+  let target: URL;
+  try {
+    target = new URL(url, page.href);
+  } catch {
+    return `${url} is not an address`;
+  }
+  if (target.origin === page.origin) return null;
+  return (
+    `${url} is on another origin (${target.origin}), and this page may only fetch from its own (${page.origin}). ` +
+    'Serve the file from the same place as the page, or download it and open it with Open… or drop it on the page'
+  );
+}
+
 /** Saves text as a file through the browser's download, as if it came from the server. */
 export function saveText(text: string, fileName: string, type: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = fileName;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 0);
+  saveBlob(new Blob([text], { type }), fileName);
 }

@@ -1,8 +1,8 @@
-// Keeps the address bar in step with the view (selected connection, buffer, framing, replay position)
-// and applies a link's buffer and framing to the live server once, when the page opens.
-import { useEffect, useRef } from 'react';
-import { sameFramingShape } from '../framing/framing-text.ts';
-import { parseViewLink, type ViewLink, viewLinkSearch } from '../../shared/view-link.ts';
+// Keeps the address bar in step with the view (selected connection, buffer, framing, replay position),
+// and offers a link's buffer and framing to the user, never applying them unasked.
+import { useEffect, useRef, useState } from 'react';
+import type { Framing } from '../../shared/config.ts';
+import { linkProposal, parseViewLink, type ViewLink, viewLinkSearch } from '../../shared/view-link.ts';
 import { api } from '../api.ts';
 import { useCommand } from '../controls/notice.tsx';
 import { useStore, useStoreView } from '../stream/event-store.ts';
@@ -29,34 +29,51 @@ export function writeViewLink(patch: Partial<ViewLink>): void {
   if (search !== location.search) history.replaceState(history.state, '', `${location.pathname}${search}${location.hash}`);
 }
 
-export function useViewLink(pinned: number | null): void {
+export interface LinkProposal {
+  patch: { bufferSize?: number; framing?: Framing };
+  apply(): void;
+  dismiss(): void;
+}
+
+/**
+ * Keeps the address in step with the view, and turns a link's buffer and framing into a proposal: any
+ * site can send a browser here with `?buffer=1&framing=…`, so the page never applies them itself. It
+ * shows what the link would change (LinkProposalBanner) and sends the PATCH only on the user's click.
+ */
+export function useViewLink(pinned: number | null): LinkProposal | null {
   const store = useStore();
   const command = useCommand();
   const { config, link } = useStoreView();
-  const applied = useRef(false);
+  const decided = useRef(false);
+  const [patch, setPatch] = useState<LinkProposal['patch'] | null>(null);
 
-  // Once, on the first live config: a link's buffer and framing are set on the server, so the view matches.
+  // Once, on the first live config: what the link proposes, and what it got wrong.
   useEffect(() => {
-    if (applied.current || link !== 'live' || config === null) return;
-    applied.current = true;
-    const { buffer, framing } = openedWith.link;
-    const patch = {
-      ...(buffer !== undefined && buffer !== config.bufferSize ? { bufferSize: buffer } : {}),
-      ...(framing !== undefined && !sameFramingShape(framing, config.framing) ? { framing } : {}),
-    };
+    if (decided.current || link !== 'live' || config === null) return;
+    decided.current = true;
     const problems = openedWith.problems;
-    const report = () => {
-      if (problems.length > 0) void command('Link', () => Promise.reject(new Error(`ignored ${problems.join('; ')}`)));
-    };
-    if (Object.keys(patch).length === 0) return report();
-    void command('Link', () => api.patchConfig(patch)).then((next) => {
-      if (next) store.applyConfig(next);
-      report();
-    });
-  }, [link, config, command, store]);
+    if (problems.length > 0) void command('Link', () => Promise.reject(new Error(`ignored ${problems.join('; ')}`)));
+    setPatch(linkProposal(openedWith.link, config));
+  }, [link, config, command]);
 
+  // While a proposal waits, the address keeps it (a reload shows it again); otherwise it follows the
+  // live server. A replay's address holds the file and the scrubber, never a config to propose.
   useEffect(() => {
     if (config === null) return;
-    writeViewLink({ conn: pinned ?? undefined, buffer: config.bufferSize, framing: config.framing });
-  }, [pinned, config]);
+    if (link === 'replay') writeViewLink({ conn: pinned ?? undefined, buffer: undefined, framing: undefined });
+    else if (patch === null) writeViewLink({ conn: pinned ?? undefined, buffer: config.bufferSize, framing: config.framing });
+    else writeViewLink({ conn: pinned ?? undefined });
+  }, [pinned, config, link, patch]);
+
+  if (patch === null || link === 'replay') return null;
+  return {
+    patch,
+    apply: () => {
+      setPatch(null);
+      void command('Link', () => api.patchConfig(patch)).then((next) => {
+        if (next) store.applyConfig(next);
+      });
+    },
+    dismiss: () => setPatch(null),
+  };
 }

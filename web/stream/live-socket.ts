@@ -1,6 +1,8 @@
 // The one WebSocket to /ws: opens it, hands every message on, and opens it again when it drops,
-// with backoff. It knows nothing about what the messages mean; the event store does.
+// with backoff. It knows nothing about what the messages mean; the event store does. A browser cannot
+// put headers on a WebSocket, so the page's token rides as a second subprotocol (web/page-token.ts).
 import type { ClientMessage } from '../../shared/live.ts';
+import { liveProtocols } from '../page-token.ts';
 import { backoffDelay } from './backoff.ts';
 
 export interface LiveSocketHandlers {
@@ -47,7 +49,8 @@ export class LiveSocket {
   }
 
   private connect(): void {
-    const ws = new WebSocket(this.url);
+    // Read at each attempt: a token pasted into the token screen is offered from the next one on.
+    const ws = new WebSocket(this.url, liveProtocols());
     this.ws = ws;
     let opened = false;
     ws.onopen = () => {

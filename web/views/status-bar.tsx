@@ -16,7 +16,7 @@ export function StatusBar() {
       </span>
       <span data-testid="live-status" role="status" className={`link link-${link}`}>
         <i aria-hidden="true" />
-        {link === 'live' ? 'live' : link === 'connecting' ? 'connecting' : 'disconnected'}
+        {link === 'live' ? 'live' : link === 'connecting' ? 'connecting' : link === 'replay' ? 'replay' : 'disconnected'}
       </span>
       {link === 'disconnected' && <span className="muted">reconnecting…</span>}
       {paused && <span className="badge warn">view paused{pending > 0 ? ` · ${pending.toLocaleString()} new` : ''}</span>}

@@ -1,13 +1,16 @@
 // The wire view's two commands: stop the echo server reading (to watch the receive queue fill and the
 // window close), and take the connection's captured frames away as a pcap file.
 import type { Connection } from '../../shared/connections.ts';
-import { api } from '../api.ts';
+import { api, downloadFromApi } from '../api.ts';
+import { REPLAY_REASON } from '../session/live-only.tsx';
 import { useCommand } from '../controls/notice.tsx';
 import { useStore, useStoreView } from '../stream/event-store.ts';
 
 export function PauseReadingSwitch() {
   const store = useStore();
-  const paused = useStoreView().config?.paused ?? false;
+  const { config, link } = useStoreView();
+  const paused = config?.paused ?? false;
+  const replaying = link === 'replay';
   const command = useCommand();
   const toggle = async () => {
     const next = await command('Pause reading', () => api.patchConfig({ paused: !paused }));
@@ -19,7 +22,8 @@ export function PauseReadingSwitch() {
       role="switch"
       aria-checked={paused}
       className={`switch ${paused ? 'on' : ''}`}
-      title="While paused the echo server reads nothing: watch Recv-Q grow and the advertised window shrink"
+      disabled={replaying}
+      title={replaying ? REPLAY_REASON : 'While paused the echo server reads nothing: watch Recv-Q grow and the advertised window shrink'}
       onClick={() => void toggle()}
     >
       <i aria-hidden="true" />
@@ -36,15 +40,23 @@ export function PcapButton({ conn, segments }: { conn: Connection | null; segmen
       </button>
     );
   }
+  // Fetched with the page's token and saved from memory: a plain link could not carry it.
+  return <DownloadPcap connId={conn.id} />;
+}
+
+function DownloadPcap({ connId }: { connId: number }) {
+  const command = useCommand();
+  const replaying = useStoreView().link === 'replay';
   return (
-    <a
-      className="button-link small"
-      href={`/api/capture.pcap?connId=${conn.id}`}
-      download={`tcpscope-conn-${conn.id}.pcap`}
-      title="The captured frames of this connection (the newest 10 MB), for Wireshark or tcpdump -r"
+    <button
+      type="button"
+      className="small"
+      disabled={replaying}
+      title={replaying ? REPLAY_REASON : 'The captured frames of this connection (the newest 10 MB), for Wireshark or tcpdump -r'}
       data-testid="pcap-download"
+      onClick={() => void command('Download pcap', () => downloadFromApi(`/api/capture.pcap?connId=${connId}`, `tcpscope-conn-${connId}.pcap`))}
     >
       Download pcap
-    </a>
+    </button>
   );
 }
