@@ -80,7 +80,7 @@ describe('signing in with the token', () => {
     const { page, violations } = await open(url);
     await whenLive(page);
     expect(new URL(page.url()).searchParams.has('token')).toBe(false); // the token left the address bar
-    expect(await page.evaluate(() => document.cookie)).toBe(''); // and scripts cannot read it
+    expect(await page.evaluate(() => document.cookie)).toBe(''); // and no cookie carries it
     expect(violations).toEqual([]);
     await page.close();
   });

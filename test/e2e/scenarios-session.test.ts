@@ -11,6 +11,7 @@ import { useBrowser } from './browser.ts';
 import type { Config } from '../../shared/config.ts';
 import { parseSession, type SessionDocument } from '../../shared/session.ts';
 import { DEFAULT_STATIC_DIR, startTcpscope, type Tcpscope } from '../../server/app.ts';
+import { nextEvent } from '../helpers.ts';
 
 const e2e = useBrowser();
 const cleanups = e2e.cleanups;
@@ -55,6 +56,23 @@ async function staticServer(sessionText: string): Promise<string> {
   await once(server, 'listening');
   cleanups.push(() => new Promise((resolve) => server.close(resolve)));
   return `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+}
+
+async function liveConfig(scope: Tcpscope): Promise<Config> {
+  return (await (await fetch(`${scope.httpUrl}/api/config`)).json()) as Config;
+}
+
+async function patchConfig(scope: Tcpscope, patch: Partial<Config>): Promise<void> {
+  const res = await fetch(`${scope.httpUrl}/api/config`, { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify(patch) });
+  if (!res.ok) throw new Error(`PATCH /api/config: ${res.status} ${await res.text()}`);
+}
+
+/** One burst of the built-in client, done once its connection has closed. */
+async function runBurst(scope: Tcpscope): Promise<void> {
+  const closedEvent = nextEvent(scope, (e) => e.kind === 'close');
+  const res = await fetch(`${scope.httpUrl}/api/bursts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"count":3}' });
+  if (res.status !== 202) throw new Error(`POST /api/bursts: ${res.status} ${await res.text()}`);
+  await closedEvent;
 }
 
 function readRows(page: Page) {
@@ -129,20 +147,140 @@ describe('scenarios and sessions in the browser', () => {
     expect(offline.sockets).toEqual([]);
   });
 
-  it('keeps the view in the address: a link reopens the same buffer, framing and connection', async () => {
+  it('shows what a link proposes for the live server, and changes it only on Apply', async () => {
     const scope = await startScope();
+    const before = await liveConfig(scope);
+    const { page } = await newPage();
+    const changes: string[] = [];
+    page.on('request', (r) => {
+      if (r.method() !== 'GET') changes.push(`${r.method()} ${new URL(r.url()).pathname}`);
+    });
+    // What a hostile page elsewhere would send a browser to.
+    await page.goto(`${scope.httpUrl}/?buffer=1&framing=length-prefix&prefix=4&max=16777216`);
+    await page.getByTestId('live-status').filter({ hasText: /^live$/ }).waitFor();
+    const banner = page.getByTestId('link-proposal');
+    await banner.filter({ hasText: 'This link proposes read buffer 1 B and framing length-prefix 4 B (max 16777216 B) for the live server.' }).waitFor();
+    expect(await liveConfig(scope)).toEqual(before);
+    expect(changes).toEqual([]);
+    // The address keeps the proposal while it waits: a reload shows it again, and still changes nothing.
+    expect(new URL(page.url()).searchParams.get('buffer')).toBe('1');
+    await page.reload();
+    await banner.waitFor();
+    expect(await liveConfig(scope)).toEqual(before);
+
+    await page.getByTestId('link-proposal-apply').click();
+    await banner.waitFor({ state: 'detached' });
+    await page.getByTestId('config-summary').filter({ hasText: 'buffer 1 B' }).waitFor();
+    expect(await liveConfig(scope)).toMatchObject({ bufferSize: 1, framing: { mode: 'length-prefix', prefixBytes: 4, maxMessageBytes: 16777216 } });
+    expect(changes).toEqual(['PATCH /api/config']);
+  });
+
+  it('drops a dismissed proposal, and keeps the view in the address: a link reopens the same connection', async () => {
+    const scope = await startScope();
+    const before = await liveConfig(scope);
     const { page } = await newPage();
     await page.goto(`${scope.httpUrl}/?buffer=7&framing=delimiter&delim=%0A&max=64`);
-    await page.getByTestId('live-status').filter({ hasText: /^live$/ }).waitFor();
-    await page.getByLabel('Framing').filter({ has: page.locator('option[value=delimiter]:checked') }).waitFor();
-    const config = (await (await fetch(`${scope.httpUrl}/api/config`)).json()) as Config;
-    expect(config).toMatchObject({ bufferSize: 7, framing: { mode: 'delimiter', delimiter: '\n', maxMessageBytes: 64 } });
+    await page.getByTestId('link-proposal').filter({ hasText: 'read buffer 7 B and framing delimiter \\n (max 64 B)' }).waitFor();
+    await page.getByTestId('link-proposal-dismiss').click();
+    await page.getByTestId('link-proposal').waitFor({ state: 'detached' });
+    // Dismissed, the address follows the live server again.
+    await page.waitForFunction(() => new URLSearchParams(location.search).get('buffer') === '1024');
+    expect(await liveConfig(scope)).toEqual(before);
 
+    // A link that proposes nothing new shows no banner.
+    await page.goto(`${scope.httpUrl}/?buffer=1024&framing=raw`);
+    await page.getByTestId('live-status').filter({ hasText: /^live$/ }).waitFor();
     await runScenario(page, "The tutorial's single write");
+    expect(await page.getByTestId('link-proposal').count()).toBe(0);
     await page.locator('[data-testid=conn-row][data-conn-id="1"]').click();
     await page.waitForFunction(() => new URLSearchParams(location.search).get('conn') === '1');
     const link = new URL(page.url());
     expect(Object.fromEntries(link.searchParams)).toEqual({ conn: '1', buffer: '1024', framing: 'raw' });
+  });
+
+  it('fences off every live control while a session replays, and goes back to live changing nothing', async () => {
+    const scope = await startScope();
+    // A session recorded at buffer 7 with delimiter framing; the live server is back at 1024 and raw.
+    await patchConfig(scope, { bufferSize: 7, framing: { mode: 'delimiter', delimiter: '\n', maxMessageBytes: 64 } });
+    await runBurst(scope);
+    const sessionText = await (await fetch(`${scope.httpUrl}/api/session.json`)).text();
+    await patchConfig(scope, { bufferSize: 1024, framing: { mode: 'raw' } });
+    const live = await liveConfig(scope);
+    const connections = scope.registry.list().length;
+
+    const { page, sockets } = await newPage();
+    const changes: string[] = [];
+    page.on('request', (r) => {
+      if (r.method() !== 'GET') changes.push(`${r.method()} ${new URL(r.url()).pathname}`);
+    });
+    await page.goto(`${scope.httpUrl}/`);
+    await page.getByTestId('live-status').filter({ hasText: /^live$/ }).waitFor();
+    await page.getByTestId('session-file').setInputFiles({ name: 'recorded.json', mimeType: 'application/json', buffer: Buffer.from(sessionText) });
+    await page.getByTestId('replay-bar').waitFor();
+    await page.getByTestId('live-status').filter({ hasText: /^replay$/ }).waitFor();
+    await page.getByTestId('config-summary').filter({ hasText: 'buffer 7 B' }).waitFor();
+    await page.getByTestId('live-only-reason').filter({ hasText: 'replaying a session — Back to live to send' }).waitFor();
+
+    const fenced = [
+      page.getByRole('button', { name: 'Send burst' }),
+      page.getByRole('button', { name: '7', exact: true }),
+      page.getByRole('button', { name: '1024', exact: true }),
+      page.getByLabel('Read buffer'),
+      page.getByRole('button', { name: 'echo', exact: true }),
+      page.getByLabel('Stop reading'),
+      page.getByLabel('Framing'),
+      page.getByLabel('Count'),
+      ...(await page.getByTestId('scenarios-panel').getByRole('button').all()),
+    ];
+    for (const control of fenced) expect(await control.isDisabled(), String(control)).toBe(true);
+    // The fieldset says why, to assistive tech as well.
+    expect(await page.getByRole('group', { name: 'Live server controls' }).getAttribute('aria-describedby')).toBeTruthy();
+    await page.getByRole('button', { name: 'Wire', exact: true }).click();
+    const pauseReading = page.getByRole('switch', { name: 'Pause reading' });
+    await pauseReading.waitFor();
+    expect(await pauseReading.isDisabled()).toBe(true);
+    await page.getByRole('button', { name: 'Reads', exact: true }).click();
+    // Even a command the fence missed could not reach the server: the page refuses every change while it
+    // replays. (A form inside a disabled fieldset can still be submitted from script.)
+    await page.evaluate(() => (document.querySelector('form[aria-label=Burst]') as HTMLFormElement).requestSubmit());
+    await page.getByTestId('notice').filter({ hasText: 'Send burst: replaying a session — Back to live to send' }).waitFor();
+    expect(changes).toEqual([]);
+    expect(await liveConfig(scope)).toEqual(live);
+    expect(scope.registry.list().length).toBe(connections);
+
+    const [navigation] = await Promise.all([
+      page.waitForRequest((r) => r.isNavigationRequest()),
+      page.getByRole('button', { name: 'Back to live' }).click(),
+    ]);
+    // The address it goes to proposes nothing (the page then writes the live server's config into it).
+    expect(new URL(navigation.url()).search).toBe('');
+    await page.getByTestId('live-status').filter({ hasText: /^live$/ }).waitFor();
+    await page.getByTestId('config-summary').filter({ hasText: 'buffer 1024 B' }).waitFor();
+    expect(await page.getByTestId('link-proposal').count()).toBe(0);
+    expect(await liveConfig(scope)).toEqual(live);
+    expect(changes).toEqual([]);
+    expect(await page.getByRole('button', { name: 'Send burst' }).isDisabled()).toBe(false);
+    expect(sockets.length).toBeGreaterThan(0);
+  });
+
+  it('refuses a session address on another origin with the reason, and opens one on its own', async () => {
+    const scope = await startScope();
+    const sessionText = await (await fetch(`${scope.httpUrl}/api/session.json`)).text();
+    const elsewhere = await staticServer(sessionText);
+    const { page } = await newPage();
+    await page.goto(`${scope.httpUrl}/?session=${encodeURIComponent(`${elsewhere}/saved/session.json`)}`);
+    await page
+      .getByTestId('session-error')
+      .filter({ hasText: `${elsewhere}/saved/session.json is on another origin (${elsewhere}), and this page may only fetch from its own (${scope.httpUrl})` })
+      .waitFor();
+    expect(await page.getByTestId('session-error').textContent()).toContain('open it with Open… or drop it on the page');
+    // The page goes live instead.
+    await page.getByTestId('live-status').filter({ hasText: /^live$/ }).waitFor();
+
+    // Same origin works, through the API itself.
+    await page.goto(`${scope.httpUrl}/?session=/api/session.json`);
+    await page.getByTestId('replay-bar').waitFor();
+    await page.getByTestId('live-status').filter({ hasText: /^replay$/ }).waitFor();
   });
 
   it('sets framing from its control, and refuses a bad session file with the reason, leaving the live view as it was', async () => {

@@ -45,7 +45,8 @@ export function useViewLink(pinned: number | null): LinkProposal | null {
   const command = useCommand();
   const { config, link } = useStoreView();
   const decided = useRef(false);
-  const [patch, setPatch] = useState<LinkProposal['patch'] | null>(null);
+  /** undefined until the first live config says what, if anything, the link would change. */
+  const [patch, setPatch] = useState<LinkProposal['patch'] | null | undefined>(undefined);
 
   // Once, on the first live config: what the link proposes, and what it got wrong.
   useEffect(() => {
@@ -62,10 +63,11 @@ export function useViewLink(pinned: number | null): LinkProposal | null {
     if (config === null) return;
     if (link === 'replay') writeViewLink({ conn: pinned ?? undefined, buffer: undefined, framing: undefined });
     else if (patch === null) writeViewLink({ conn: pinned ?? undefined, buffer: config.bufferSize, framing: config.framing });
+    // undefined (not yet decided) or a proposal waiting: the link's own values stay.
     else writeViewLink({ conn: pinned ?? undefined });
   }, [pinned, config, link, patch]);
 
-  if (patch === null || link === 'replay') return null;
+  if (patch === null || patch === undefined || link === 'replay') return null;
   return {
     patch,
     apply: () => {
