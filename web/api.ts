@@ -110,8 +110,9 @@ export async function downloadFromApi(path: string, fallbackName: string): Promi
 
 /** `attachment; filename="x.json"` → `x.json`; only plain names, never a path. */
 export function fileNameOf(disposition: string | null): string | null {
-  const m = disposition === null ? null : /filename="?([^";/\\]+)"?/i.exec(disposition);
-  return m ? m[1]! : null;
+  const m = disposition === null ? null : /filename="?([^";]+)"?/i.exec(disposition);
+  const name = m?.[1]?.trim() ?? '';
+  return name === '' || /[/\\]/.test(name) || name.startsWith('.') ? null : name;
 }
 
 /** Saves a Blob through the browser's download, as if it came from the server. */
