@@ -48,8 +48,9 @@ child.stdout.on('data', (chunk) => {
       const hwm = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1]);
       console.log(
         `${useTsx ? 'tsx server/main.ts' : 'node bin/tcpscope.js'} ${flags.join(' ')}: ` +
-          `RSS ${(kb / 1024).toFixed(1)} MiB (peak so far ${(hwm / 1024).toFixed(1)} MiB) ` +
-          `${((Date.now() - started) / 1000).toFixed(1)} s after start, one subscriber`,
+          `RSS ${(kb / 1024).toFixed(1)} MiB = ${((kb * 1024) / 1e6).toFixed(1)} MB ` +
+          `(peak so far ${(hwm / 1024).toFixed(1)} MiB) on Node ${process.version}, ` +
+          `${((Date.now() - started) / 1000).toFixed(1)} s after start, one live subscriber`,
       );
       ws.close();
       child.kill('SIGTERM');
