@@ -36,7 +36,12 @@ import { selectLiveProtocol } from './security/access-token.ts';
 import { resolveSecurity, type SecurityInput } from './security/security-options.ts';
 import { type SecurityState, useSecurity } from './security/use-security.ts';
 
-export const DEFAULT_STATIC_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../dist/web');
+// The built page: dist/web beside server/ when the sources run, and beside dist/node/ when the compiled
+// server runs (npm start, the installed command).
+export const DEFAULT_STATIC_DIR = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  import.meta.url.endsWith('.ts') ? '../dist/web' : '../../web',
+);
 
 export interface TcpscopeOptions {
   httpPort: number;

@@ -24,7 +24,7 @@ export interface Flags {
 
 export class FlagError extends Error {}
 
-export const USAGE = `Usage: npm start -- [flags]
+export const USAGE = `Usage: tcpscope [flags]   (from a clone: npm start -- [flags])
 
   --http-port P     dashboard and API port (default ${DEFAULT_HTTP_PORT}; 0 picks a free one)
   --tcp-port T      TCP echo server port (default ${DEFAULT_TCP_PORT}; 0 picks a free one)

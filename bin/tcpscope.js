@@ -1,0 +1,17 @@
+#!/usr/bin/env node
+// The `tcpscope` command (`npm start` runs it too): the compiled server in dist/node, run by plain Node.
+// The version check comes first, in syntax any Node parses, so an old Node gets a sentence, not a stack.
+const [major, minor] = process.versions.node.split('.').map(Number);
+if (major < 20 || (major === 20 && minor < 19) || (major === 22 && minor < 12) || major === 21) {
+  process.stderr.write(`tcpscope: needs Node.js 20.19+ or 22.12+ (this is ${process.version})\n`);
+  process.exit(1);
+}
+try {
+  await import('../dist/node/server/main.js');
+} catch (err) {
+  if (err?.code === 'ERR_MODULE_NOT_FOUND' && String(err.message).includes('dist/node/server/main.js')) {
+    process.stderr.write('tcpscope: the server is not built yet: run `npm run build` (or `npm start`) in the tcpscope folder\n');
+    process.exit(1);
+  }
+  throw err;
+}
