@@ -32,6 +32,8 @@ import { captureRoute } from './api/capture-route.ts';
 import { attachCapture } from './capture/attach-capture.ts';
 import type { CaptureService } from './capture/capture-service.ts';
 import { limitsRoute } from './api/limits-route.ts';
+import { ResponseBudget } from './api/response-budget.ts';
+import { LIMIT_FLAGS } from './security/limits.ts';
 import { resolveSecurity, type SecurityInput } from './security/security-options.ts';
 import { type SecurityState, useSecurity } from './security/use-security.ts';
 
@@ -121,18 +123,21 @@ export async function startTcpscope(options: Partial<TcpscopeOptions> = {}): Pro
   useZodValidation(app);
   await app.register(fastifyWebsocket, { options: { maxPayload: settings.limits.maxWsMessageBytes } });
   // Before every route: Host, Origin, token, security headers and limits apply to all of them.
-  const security = await useSecurity(app, settings, { host, client, recorder });
+  const security = await useSecurity(app, settings, { host, client, recorder, serverFraming: () => config.get().framing });
+  hub.countUnread((n) => security.refusals.add('wsUnread', n));
+  const budget = new ResponseBudget(settings.limits.maxResponseBytes, LIMIT_FLAGS.maxResponseBytes, () => security.refusals.add('responseBytes'));
   await app.register(limitsRoute, { security });
   await app.register(configRoute, { config });
   await app.register(burstsRoute, { client });
   await app.register(connectionsRoute, { registry });
-  await app.register(eventsRoute, { store: recorder.store });
+  await app.register(eventsRoute, { store: recorder.store, budget });
   await app.register(scenariosRoute, { scenarios });
   await app.register(sessionRoute, {
     session: { store: recorder.store, connections: () => registry.list(), config: () => config.get(), history: configHistory, nextSeq: () => recorder.nextSeq },
+    budget,
   });
   await app.register(wsRoute, { hub });
-  await app.register(captureRoute, { capture });
+  await app.register(captureRoute, { capture, budget });
   const staticDir = options.staticDir ?? DEFAULT_STATIC_DIR;
   if (existsSync(staticDir)) await app.register(fastifyStatic, { root: staticDir });
 

@@ -2,6 +2,7 @@
 // refusals carry them too), then Host, Origin and token, then the limits.
 import type { FastifyInstance } from 'fastify';
 import type { WebSocketServer } from 'ws';
+import type { Framing } from '../../shared/config.ts';
 import type { BurstClient } from '../client/burst-client.ts';
 import type { Recorder } from '../events/recorder.ts';
 import { allowedHostnames } from './host-check.ts';
@@ -21,6 +22,8 @@ export interface SecurityDeps {
   host: string;
   client: BurstClient;
   recorder: Recorder;
+  /** The echo server's framing, for the cost of bursts that write in it. */
+  serverFraming?: () => Framing;
 }
 
 export async function useSecurity(app: FastifyInstance, settings: SecuritySettings, deps: SecurityDeps): Promise<SecurityState> {
@@ -33,7 +36,7 @@ export async function useSecurity(app: FastifyInstance, settings: SecuritySettin
     port: () => (app.server.address() as { port: number } | null)?.port ?? 0,
   });
   const wss = (app as FastifyInstance & { websocketServer: WebSocketServer }).websocketServer;
-  useLimitGuards(app, { limits: settings.limits, refusals, client: deps.client, wss });
+  useLimitGuards(app, { limits: settings.limits, refusals, client: deps.client, wss, serverFraming: deps.serverFraming });
   // The echo server enforces its own connection limit; we only count what it turned away.
   deps.recorder.subscribe(
     (e) => {
