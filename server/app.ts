@@ -78,6 +78,21 @@ export interface Tcpscope {
   close(): Promise<void>;
 }
 
+/**
+ * Bounds on the dashboard's own connections. A header must arrive within --header-timeout seconds and a
+ * whole request within a minute (or the header timeout, if longer), checked every second; on close every
+ * connection is cut, a request half sent or a body that never comes included, so shutdown does not wait.
+ */
+function httpServerOptions(limits: { headerTimeoutSeconds: number }) {
+  const headersTimeout = limits.headerTimeoutSeconds * 1000;
+  const requestTimeout = Math.max(60_000, headersTimeout);
+  return {
+    forceCloseConnections: true,
+    requestTimeout,
+    http: { headersTimeout, requestTimeout, connectionsCheckingInterval: Math.min(1000, headersTimeout / 2) },
+  } as const;
+}
+
 function tcpHostsFor(host: string): string[] {
   return host === DEFAULT_HOST ? [DEFAULT_HOST, '::1'] : [host];
 }
@@ -96,7 +111,7 @@ export async function startTcpscope(options: Partial<TcpscopeOptions> = {}): Pro
   const recorder = new Recorder(new EventStore(options.eventStoreCapacity ?? EVENT_STORE_CAPACITY));
   const claims = new BuiltinClaims();
   const echo = new EchoServer({ registry, recorder, config, claims, maxConnections: settings.limits.maxConnections });
-  new FramingReadHandler({ echo, config, recorder });
+  new FramingReadHandler({ echo, config, recorder, maxTotalBytes: settings.limits.maxFramingBytes });
   const hub = new LiveHub(
     { recorder, registry, config, echo: () => (echo.boundPort ? { host: tcpHost, port: echo.boundPort } : null) },
     {
@@ -119,11 +134,14 @@ export async function startTcpscope(options: Partial<TcpscopeOptions> = {}): Pro
   });
   const scenarios = new ScenarioRunner({ config, client });
 
-  const app = Fastify({ logger: false, bodyLimit: settings.limits.maxBodyBytes });
+  const app = Fastify({ logger: false, bodyLimit: settings.limits.maxBodyBytes, ...httpServerOptions(settings.limits) });
+  // Past the cap Node closes a new dashboard connection at once: descriptors stay for the echo server.
+  app.server.maxConnections = settings.limits.maxHttpConnections;
   useZodValidation(app);
   await app.register(fastifyWebsocket, { options: { maxPayload: settings.limits.maxWsMessageBytes } });
   // Before every route: Host, Origin, token, security headers and limits apply to all of them.
   const security = await useSecurity(app, settings, { host, client, recorder, serverFraming: () => config.get().framing });
+  app.server.on('drop', () => security.refusals.add('httpConnections'));
   hub.countUnread((n) => security.refusals.add('wsUnread', n));
   const budget = new ResponseBudget(settings.limits.maxResponseBytes, LIMIT_FLAGS.maxResponseBytes, () => security.refusals.add('responseBytes'));
   await app.register(limitsRoute, { security });

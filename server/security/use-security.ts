@@ -5,6 +5,7 @@ import type { WebSocketServer } from 'ws';
 import type { Framing } from '../../shared/config.ts';
 import type { BurstClient } from '../client/burst-client.ts';
 import type { Recorder } from '../events/recorder.ts';
+import { FRAMING_BYTES_CLOSE_CODE } from '../framing/framing-read-handler.ts';
 import { allowedHostnames } from './host-check.ts';
 import { useLimitGuards } from './limit-guards.ts';
 import { RefusalCounter } from './limits.ts';
@@ -40,7 +41,7 @@ export async function useSecurity(app: FastifyInstance, settings: SecuritySettin
   // The echo server enforces its own connection limit; we only count what it turned away.
   deps.recorder.subscribe(
     (e) => {
-      if (e.kind === 'close' && e.reason === 'limit') refusals.add('connections');
+      if (e.kind === 'close' && e.reason === 'limit') refusals.add(e.code === FRAMING_BYTES_CLOSE_CODE ? 'framingBytes' : 'connections');
     },
     { chunks: false },
   );
