@@ -58,7 +58,7 @@ export const MAX_BURSTS_DEFAULT = 10;
 /** Bursts started per minute, all clients together; more are refused with 429. */
 export const BURST_RATE_PER_MINUTE_DEFAULT = 600;
 /** Writes one burst may make (count × pieces after the split); a costlier burst is refused with 413 before it starts. */
-export const MAX_BURST_WRITES_DEFAULT = 100_000;
+export const MAX_BURST_WRITES_DEFAULT = 1_000_000;
 /** Bytes one burst may write, framing included: 1000 writes of the largest payload fit, with any framing's prefix or delimiter. */
 export const MAX_BURST_BYTES_DEFAULT = 64 * 1024 * 1024;
 /** Bytes held at once for large HTTP answers in flight (events, session exports, pcap); past it they get 503. */

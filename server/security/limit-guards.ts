@@ -11,7 +11,7 @@ import type { Limits } from '../../shared/security.ts';
 import type { BurstClient } from '../client/burst-client.ts';
 import { type RefusalCounter, LIMIT_FLAGS } from './limits.ts';
 import { RateBucket } from './rate-bucket.ts';
-import { refuse } from './refuse.ts';
+import { isGuardRefusal, refuse } from './refuse.ts';
 
 export interface LimitGuardDeps {
   limits: Limits;
@@ -61,7 +61,7 @@ function guardBodySize(app: FastifyInstance, { limits, refusals }: LimitGuardDep
   // Fastify refuses the body (by Content-Length, or while reading a chunked one) before any route
   // runs; its message does not say what the limit is, so we replace it.
   app.addHook('onSend', (_request, reply, payload, done) => {
-    if (reply.statusCode !== 413) {
+    if (reply.statusCode !== 413 || isGuardRefusal(reply)) {
       done(null, payload);
       return;
     }
