@@ -75,6 +75,8 @@ export interface Tcpscope {
   security: SecurityState;
   /** The wire view: tcpdump's segments and ss's socket samples of the echo server's connections. */
   capture: CaptureService;
+  /** Bytes held by large answers in flight (--max-response-bytes). */
+  responses: ResponseBudget;
   close(): Promise<void>;
 }
 
@@ -181,6 +183,7 @@ export async function startTcpscope(options: Partial<TcpscopeOptions> = {}): Pro
     hub,
     security,
     capture,
+    responses: budget,
     async close() {
       hub.closeAll(1001, 'tcpscope is shutting down');
       await echo.close();

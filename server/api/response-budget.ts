@@ -8,6 +8,9 @@ import { refuse } from '../security/refuse.ts';
 
 export class ResponseBudget {
   private held = 0;
+  /** Answers admitted and refused so far. */
+  admitted = 0;
+  refused = 0;
 
   constructor(
     readonly max: number,
@@ -26,6 +29,7 @@ export class ResponseBudget {
    */
   admit(reply: FastifyReply, estimate: number, what: string): { settle(actual: number): void } | null {
     if (this.held + estimate > this.max) {
+      this.refused++;
       this.onRefused();
       refuse(
         reply,
@@ -34,6 +38,7 @@ export class ResponseBudget {
       );
       return null;
     }
+    this.admitted++;
     let reserved = estimate;
     this.held += reserved;
     let released = false;

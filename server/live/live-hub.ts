@@ -65,8 +65,8 @@ export class LiveHub {
   private captureState: (() => CaptureState) | null = null;
   /** Told of answers not sent to a subscriber that reads nothing (pongs, errors dropped; resyncs coalesced). */
   private onUnread: (n: number) => void = () => {};
-  /** Resync requests answered or coalesced so far (tests wait on it). */
-  resyncsHandled = 0;
+  /** Messages from pages handled so far, answered or not (tests wait on it). */
+  messagesHandled = 0;
   /** Snapshots handed to sockets so far. */
   snapshotsSent = 0;
 
@@ -269,6 +269,7 @@ export class LiveHub {
   }
 
   private onMessage(sub: Subscriber, text: string, isBinary: boolean): void {
+    this.messagesHandled++;
     let parsed: unknown;
     try {
       parsed = isBinary ? undefined : JSON.parse(text);
@@ -284,7 +285,6 @@ export class LiveHub {
     }
     const msg = result.data;
     if (msg.type === 'resync') {
-      this.resyncsHandled++;
       this.requestSnapshot(sub);
     } else this.answer(sub, { type: 'pong', id: msg.id });
   }
