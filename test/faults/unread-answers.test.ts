@@ -8,19 +8,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket, { type WebSocketServer } from 'ws';
 import type { LimitStatus } from '../../shared/security.ts';
 import type { Tcpscope } from '../../server/app.ts';
-import { json, startTestScope } from '../helpers.ts';
+import { json, startTestScope, untilTrue } from '../helpers.ts';
 
 let scope: Tcpscope;
 const CAP = 64 * 1024;
-
-/** Awaits `cond` turn by turn of the event loop, giving up after `turns` with a message naming what was awaited. */
-async function until(what: string, cond: () => boolean, turns = 200_000): Promise<void> {
-  for (let i = 0; i < turns; i++) {
-    if (cond()) return;
-    await new Promise((r) => setImmediate(r));
-  }
-  throw new Error(`gave up waiting for ${what}`);
-}
 
 /** Fills the store with `reads` reads of `size` bytes each (the read buffer set to `size`). */
 async function fillReads(reads: number, size: number): Promise<void> {
@@ -61,7 +52,7 @@ describe('answers nobody reads', () => {
       ws.send('{"type":"resync"}');
       ws.send(JSON.stringify({ type: 'ping', id: i }));
     }
-    await until('the server to handle the 600 messages', () => scope.hub.messagesHandled >= before + 600);
+    await untilTrue('the server to handle the 600 messages', () => scope.hub.messagesHandled >= before + 600);
     const wss = (scope.app as unknown as { websocketServer: WebSocketServer }).websocketServer;
     const server = [...wss.clients][0]!;
     const snapshotBytes = JSON.stringify(scope.hub.snapshot()).length;
@@ -88,7 +79,7 @@ describe('answers nobody reads', () => {
       s.write(`GET /api/events?limit=10000&kind=read HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n\r\n`);
       clients.push(s);
     }
-    await until('all twelve requests to be admitted or refused', () => scope.responses.admitted + scope.responses.refused >= admittedBefore + 12);
+    await untilTrue('all twelve requests to be admitted or refused', () => scope.responses.admitted + scope.responses.refused >= admittedBefore + 12);
     const max = (await limits()).limits.maxResponseBytes;
     expect(scope.responses.inFlight, 'bytes held by unread answers').toBeLessThanOrEqual(max);
     expect(scope.responses.refused).toBeGreaterThanOrEqual(9);
@@ -102,7 +93,7 @@ describe('answers nobody reads', () => {
     const closedAll = Promise.all(clients.map((c) => once(c, 'close')));
     for (const c of clients) c.destroy();
     await closedAll;
-    await until('the answers of the closed clients to be released', () => scope.responses.inFlight === 0);
+    await untilTrue('the answers of the closed clients to be released', () => scope.responses.inFlight === 0);
     const ok = await fetch(`${scope.httpUrl}/api/events?limit=10&kind=read`);
     expect(ok.status).toBe(200);
     const events = (await ok.json()) as { hex: string }[];
