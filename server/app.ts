@@ -12,6 +12,7 @@ import { burstsRoute } from './api/bursts-route.ts';
 import { configRoute } from './api/config-route.ts';
 import { connectionsRoute } from './api/connections-route.ts';
 import { eventsRoute } from './api/events-route.ts';
+import { useJsonBody } from './api/json-body.ts';
 import { useZodValidation } from './api/zod-validation.ts';
 import { BuiltinClaims } from './client/builtin-claims.ts';
 import { BurstClient } from './client/burst-client.ts';
@@ -140,6 +141,7 @@ export async function startTcpscope(options: Partial<TcpscopeOptions> = {}): Pro
   // Past the cap Node closes a new dashboard connection at once: descriptors stay for the echo server.
   app.server.maxConnections = settings.limits.maxHttpConnections;
   useZodValidation(app);
+  useJsonBody(app);
   await app.register(fastifyWebsocket, { options: { maxPayload: settings.limits.maxWsMessageBytes } });
   // Before every route: Host, Origin, token, security headers and limits apply to all of them.
   const security = await useSecurity(app, settings, { host, client, recorder, serverFraming: () => config.get().framing });
