@@ -25,10 +25,11 @@ async function pidsRunning(argv: string[]): Promise<number[]> {
   return found;
 }
 
-/** Re-checks `cond` (each check reads /proc, so it yields) until true; fails naming `what` after `tries`. */
-async function eventually(what: string, cond: () => Promise<boolean>, tries = 2000): Promise<void> {
-  for (let i = 0; i < tries; i++) if (await cond()) return;
-  throw new Error(`gave up after ${tries} checks waiting for ${what}`);
+/** Re-checks `cond` (each check reads /proc, so it yields) until true; fails naming `what` after its deadline. */
+async function eventually(what: string, cond: () => Promise<boolean>, deadlineMs = 10_000): Promise<void> {
+  const end = Date.now() + deadlineMs;
+  while (Date.now() < end) if (await cond()) return;
+  throw new Error(`gave up after ${deadlineMs} ms waiting for ${what}`);
 }
 
 describe('capture program', () => {
