@@ -17,7 +17,7 @@ export async function startTestScope(options: Partial<TcpscopeOptions> = {}): Pr
  * How long a wait on an event may take before it fails on its own, well inside the test's timeout, so that a
  * bug shows as "gave up waiting for X" rather than as a bare test timeout. A deadline, never an assertion on time.
  */
-export const WAIT_DEADLINE_MS = 15_000;
+export const WAIT_DEADLINE_MS = 25_000;
 
 /** What a wait was for: the caller's words, or the source of its predicate. */
 function described(what: string | undefined, match: (...args: never[]) => unknown): string {
