@@ -12,6 +12,7 @@ import { burstsRoute } from './api/bursts-route.ts';
 import { configRoute } from './api/config-route.ts';
 import { connectionsRoute } from './api/connections-route.ts';
 import { eventsRoute } from './api/events-route.ts';
+import { useJsonBody } from './api/json-body.ts';
 import { useZodValidation } from './api/zod-validation.ts';
 import { BuiltinClaims } from './client/builtin-claims.ts';
 import { BurstClient } from './client/burst-client.ts';
@@ -33,6 +34,8 @@ import { attachCapture } from './capture/attach-capture.ts';
 import type { CaptureService } from './capture/capture-service.ts';
 import { limitsRoute } from './api/limits-route.ts';
 import { selectLiveProtocol } from './security/access-token.ts';
+import { ResponseBudget } from './api/response-budget.ts';
+import { LIMIT_FLAGS } from './security/limits.ts';
 import { resolveSecurity, type SecurityInput } from './security/security-options.ts';
 import { type SecurityState, useSecurity } from './security/use-security.ts';
 
@@ -79,7 +82,24 @@ export interface Tcpscope {
   security: SecurityState;
   /** The wire view: tcpdump's segments and ss's socket samples of the echo server's connections. */
   capture: CaptureService;
+  /** Bytes held by large answers in flight (--max-response-bytes). */
+  responses: ResponseBudget;
   close(): Promise<void>;
+}
+
+/**
+ * Bounds on the dashboard's own connections. A header must arrive within --header-timeout seconds and a
+ * whole request within a minute (or the header timeout, if longer), checked every second; on close every
+ * connection is cut, a request half sent or a body that never comes included, so shutdown does not wait.
+ */
+function httpServerOptions(limits: { headerTimeoutSeconds: number }) {
+  const headersTimeout = limits.headerTimeoutSeconds * 1000;
+  const requestTimeout = Math.max(60_000, headersTimeout);
+  return {
+    forceCloseConnections: true,
+    requestTimeout,
+    http: { headersTimeout, requestTimeout, connectionsCheckingInterval: Math.min(1000, headersTimeout / 2) },
+  } as const;
 }
 
 function tcpHostsFor(host: string): string[] {
@@ -100,7 +120,7 @@ export async function startTcpscope(options: Partial<TcpscopeOptions> = {}): Pro
   const recorder = new Recorder(new EventStore(options.eventStoreCapacity ?? EVENT_STORE_CAPACITY));
   const claims = new BuiltinClaims();
   const echo = new EchoServer({ registry, recorder, config, claims, maxConnections: settings.limits.maxConnections });
-  new FramingReadHandler({ echo, config, recorder });
+  new FramingReadHandler({ echo, config, recorder, maxTotalBytes: settings.limits.maxFramingBytes });
   const hub = new LiveHub(
     { recorder, registry, config, echo: () => (echo.boundPort ? { host: tcpHost, port: echo.boundPort } : null) },
     {
@@ -123,23 +143,30 @@ export async function startTcpscope(options: Partial<TcpscopeOptions> = {}): Pro
   });
   const scenarios = new ScenarioRunner({ config, client });
 
-  const app = Fastify({ logger: false, bodyLimit: settings.limits.maxBodyBytes });
+  const app = Fastify({ logger: false, bodyLimit: settings.limits.maxBodyBytes, ...httpServerOptions(settings.limits) });
+  // Past the cap Node closes a new dashboard connection at once: descriptors stay for the echo server.
+  app.server.maxConnections = settings.limits.maxHttpConnections;
   useZodValidation(app);
+  useJsonBody(app);
   // The page offers `tcpscope` (and its token as a second subprotocol): the answer is always the plain one.
   await app.register(fastifyWebsocket, { options: { maxPayload: settings.limits.maxWsMessageBytes, handleProtocols: selectLiveProtocol } });
   // Before every route: Host, Origin, token, security headers and limits apply to all of them.
-  const security = await useSecurity(app, settings, { host, client, recorder });
+  const security = await useSecurity(app, settings, { host, client, recorder, serverFraming: () => config.get().framing });
+  app.server.on('drop', () => security.refusals.add('httpConnections'));
+  hub.countUnread((n) => security.refusals.add('wsUnread', n));
+  const budget = new ResponseBudget(settings.limits.maxResponseBytes, LIMIT_FLAGS.maxResponseBytes, () => security.refusals.add('responseBytes'));
   await app.register(limitsRoute, { security });
   await app.register(configRoute, { config });
   await app.register(burstsRoute, { client });
   await app.register(connectionsRoute, { registry });
-  await app.register(eventsRoute, { store: recorder.store });
+  await app.register(eventsRoute, { store: recorder.store, budget });
   await app.register(scenariosRoute, { scenarios });
   await app.register(sessionRoute, {
     session: { store: recorder.store, connections: () => registry.list(), config: () => config.get(), history: configHistory, nextSeq: () => recorder.nextSeq },
+    budget,
   });
   await app.register(wsRoute, { hub });
-  await app.register(captureRoute, { capture });
+  await app.register(captureRoute, { capture, budget });
   const staticDir = options.staticDir ?? DEFAULT_STATIC_DIR;
   if (existsSync(staticDir)) await app.register(fastifyStatic, { root: staticDir });
 
@@ -165,6 +192,7 @@ export async function startTcpscope(options: Partial<TcpscopeOptions> = {}): Pro
     hub,
     security,
     capture,
+    responses: budget,
     async close() {
       hub.closeAll(1001, 'tcpscope is shutting down');
       await echo.close();

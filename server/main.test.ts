@@ -1,4 +1,4 @@
-// `npm start` as a process: bad flags exit 2 naming the flag, a taken port exits non-zero naming it.
+// `npm start` as a process: bad flags exit 2 naming the flag, a taken port exits 1 naming it.
 import { spawn } from 'node:child_process';
 import net from 'node:net';
 import { once } from 'node:events';
@@ -29,25 +29,25 @@ describe('npm start', () => {
     expect(r.stderr).toContain('--bogus');
   });
 
-  it('exits non-zero naming the port when the TCP port is taken', async () => {
+  it('exits 1 naming the port when the TCP port is taken', async () => {
     const blocker = net.createServer();
     blocker.listen(0, '127.0.0.1');
     await once(blocker, 'listening');
     const port = (blocker.address() as net.AddressInfo).port;
     const r = await runMain(['--http-port', '0', '--tcp-port', String(port)]);
     blocker.close();
-    expect(r.code).not.toBe(0);
+    expect(r.code, r.stderr).toBe(1);
     expect(r.stderr).toContain(`TCP port ${port} on 127.0.0.1 is already in use`);
   });
 
-  it('exits non-zero naming the port when the HTTP port is taken', async () => {
+  it('exits 1 naming the port when the HTTP port is taken', async () => {
     const blocker = net.createServer();
     blocker.listen(0, '127.0.0.1');
     await once(blocker, 'listening');
     const port = (blocker.address() as net.AddressInfo).port;
     const r = await runMain(['--http-port', String(port), '--tcp-port', '0']);
     blocker.close();
-    expect(r.code).not.toBe(0);
+    expect(r.code, r.stderr).toBe(1);
     expect(r.stderr).toContain(`HTTP port ${port} on 127.0.0.1 is already in use`);
   });
 });

@@ -16,6 +16,7 @@ import {
 import { EVENT_KINDS } from './events.ts';
 import { FramingSchema } from './config.ts';
 import { SplitSchema } from './chaos-split.ts';
+import { connIdQuery } from './conn-id.ts';
 
 const utf8 = new TextEncoder();
 /** Byte length as UTF-8, in Node and in the page alike. */
@@ -69,7 +70,7 @@ export type BurstAccepted = z.infer<typeof BurstAcceptedSchema>;
 
 export const EventsQuerySchema = z.strictObject({
   kind: z.enum(EVENT_KINDS as [string, ...string[]], { error: `must be one of ${EVENT_KINDS.join(', ')}` }).optional(),
-  connId: queryInt(0, 2 ** 31).optional(),
+  connId: connIdQuery(0).optional(),
   limit: queryInt(EVENTS_QUERY_LIMIT_MIN, EVENTS_QUERY_LIMIT_MAX).default(EVENTS_QUERY_LIMIT_DEFAULT),
 });
 export type EventsQuery = z.infer<typeof EventsQuerySchema>;

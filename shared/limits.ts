@@ -57,6 +57,18 @@ export const MAX_BODY_BYTES_DEFAULT = 1024 * 1024;
 export const MAX_BURSTS_DEFAULT = 10;
 /** Bursts started per minute, all clients together; more are refused with 429. */
 export const BURST_RATE_PER_MINUTE_DEFAULT = 600;
+/** Writes one burst may make (count × pieces after the split); a costlier burst is refused with 413 before it starts. */
+export const MAX_BURST_WRITES_DEFAULT = 1_000_000;
+/** Bytes one burst may write, framing included: 1000 writes of the largest payload fit, with any framing's prefix or delimiter. */
+export const MAX_BURST_BYTES_DEFAULT = 64 * 1024 * 1024;
+/** Bytes held at once for large HTTP answers in flight (events, session exports, pcap); past it they get 503. */
+export const MAX_RESPONSE_BYTES_DEFAULT = 128 * 1024 * 1024;
+/** Bytes framing may hold over all connections for unfinished messages; the connection that would pass it closes with `limit`. */
+export const MAX_FRAMING_BYTES_DEFAULT = 64 * 1024 * 1024;
+/** Open dashboard (HTTP and WebSocket) connections; more are closed at once, so the echo server keeps its descriptors. */
+export const MAX_HTTP_CONNECTIONS_DEFAULT = 512;
+/** Seconds a dashboard request has to send its whole header; a slower one is answered 408 and closed. */
+export const HEADER_TIMEOUT_SECONDS_DEFAULT = 10;
 /** The server pings every live subscriber this often; one that has not answered the last ping is dropped. */
 export const WS_HEARTBEAT_MS = 30_000;
 /** On shutdown, a subscriber that has not finished the closing handshake by then is cut off. */

@@ -26,6 +26,12 @@ export const LimitsSchema = z.strictObject({
   maxBodyBytes: intIn(1024, 64 * 1024 * 1024),
   maxBursts: intIn(1, 10_000),
   burstRatePerMinute: intIn(1, 1_000_000),
+  maxBurstWrites: intIn(1, 100_000_000),
+  maxBurstBytes: intIn(1024, 16 * 1024 * 1024 * 1024),
+  maxResponseBytes: intIn(1024 * 1024, 16 * 1024 * 1024 * 1024),
+  maxFramingBytes: intIn(65536, 16 * 1024 * 1024 * 1024),
+  maxHttpConnections: intIn(2, 1_000_000),
+  headerTimeoutSeconds: intIn(1, 3600),
 });
 export type Limits = z.infer<typeof LimitsSchema>;
 
@@ -39,6 +45,16 @@ export const RefusalsSchema = z.strictObject({
   body: count,
   bursts: count,
   burstRate: count,
+  /** Bursts whose writes or bytes passed --max-burst-writes / --max-burst-bytes. */
+  burstCost: count,
+  /** Large answers refused while --max-response-bytes were held by others. */
+  responseBytes: count,
+  /** Connections closed because framing over all connections would hold more than --max-framing-bytes. */
+  framingBytes: count,
+  /** Dashboard connections closed at once past --max-http-connections. */
+  httpConnections: count,
+  /** Answers (snapshots, pongs, errors) not sent to a live subscriber that reads nothing, and resyncs coalesced. */
+  wsUnread: count,
 });
 export type Refusals = z.infer<typeof RefusalsSchema>;
 export type LimitName = keyof Refusals;

@@ -24,15 +24,19 @@ function field(v: string | number | boolean): string {
   return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
 }
 
+/** The row of one event (no line end), or null for kinds the table leaves out. */
+export function sessionCsvRow(e: TcpEvent): string | null {
+  if (e.kind !== 'write' && e.kind !== 'read' && e.kind !== 'reply' && e.kind !== 'message') return null;
+  const range = e.kind === 'message' ? [e.firstReadSeq, e.lastReadSeq] : ['', ''];
+  return [e.seq, new Date(e.t).toISOString(), e.t, e.connId, e.kind, e.offset, e.length, ...range, e.truncated, e.hex].map(field).join(',');
+}
+
 /** One row per chunk and message event, oldest first, CRLF line ends; `hex` holds the (possibly cut) bytes as the file has them. */
 export function sessionCsv(events: readonly TcpEvent[]): string {
   const lines = [SESSION_CSV_COLUMNS.join(',')];
   for (const e of events) {
-    if (e.kind !== 'write' && e.kind !== 'read' && e.kind !== 'reply' && e.kind !== 'message') continue;
-    const range = e.kind === 'message' ? [e.firstReadSeq, e.lastReadSeq] : ['', ''];
-    lines.push(
-      [e.seq, new Date(e.t).toISOString(), e.t, e.connId, e.kind, e.offset, e.length, ...range, e.truncated, e.hex].map(field).join(','),
-    );
+    const row = sessionCsvRow(e);
+    if (row !== null) lines.push(row);
   }
   return lines.join('\r\n') + '\r\n';
 }

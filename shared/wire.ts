@@ -2,6 +2,7 @@
 // one `sample` event per look at the kernel's socket state, and the capture's own state.
 // Kept apart from events.ts so that the capture can evolve on its own; events.ts adds both to its union.
 import { z } from 'zod';
+import { connIdQuery } from './conn-id.ts';
 
 const u32 = z.number().int().min(0).max(0xffffffff);
 
@@ -122,13 +123,8 @@ export type UnsequencedSample = Omit<SampleEvent, 'seq'>;
 export type UnsequencedWireEvent = UnsequencedSegment | UnsequencedSample;
 
 /** GET /api/capture.pcap?connId=N: the connection whose captured frames to download. */
-const CONN_ID_MESSAGE = 'must be a connection id, an integer from 1 to 4294967295';
 export const PcapQuerySchema = z.strictObject({
-  connId: z
-    .string({ error: (issue) => (issue.input === undefined ? 'is required (the id of a connection)' : CONN_ID_MESSAGE) })
-    .regex(/^\d{1,10}$/, { error: CONN_ID_MESSAGE })
-    .transform(Number)
-    .pipe(z.number().int().min(1, { error: CONN_ID_MESSAGE }).max(0xffffffff, { error: CONN_ID_MESSAGE })),
+  connId: connIdQuery(1),
 });
 export type PcapQuery = z.infer<typeof PcapQuerySchema>;
 

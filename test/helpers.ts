@@ -13,32 +13,67 @@ export async function startTestScope(options: Partial<TcpscopeOptions> = {}): Pr
   return startTcpscope({ httpPort: 0, tcpPort: 0, staticDir: '/nonexistent', capture: false, ...options });
 }
 
-/** Resolves with the first recorded event (from now on) that matches. */
-export function nextEvent<E extends StoredEvent>(scope: Tcpscope, match: (e: StoredEvent) => e is E): Promise<E>;
-export function nextEvent(scope: Tcpscope, match: (e: StoredEvent) => boolean): Promise<StoredEvent>;
-export function nextEvent(scope: Tcpscope, match: (e: StoredEvent) => boolean): Promise<StoredEvent> {
-  return new Promise((resolve) => {
-    const stop = scope.recorder.subscribe((e) => {
-      if (match(e)) {
-        stop();
-        resolve(e);
-      }
+/**
+ * How long a wait on an event may take before it fails on its own, well inside the test's timeout, so that a
+ * bug shows as "gave up waiting for X" rather than as a bare test timeout. A deadline, never an assertion on time.
+ */
+export const WAIT_DEADLINE_MS = 25_000;
+
+/** What a wait was for: the caller's words, or the source of its predicate. */
+function described(what: string | undefined, match: (...args: never[]) => unknown): string {
+  return what ?? match.toString().replace(/\s+/g, ' ').slice(0, 200);
+}
+
+/**
+ * Settles `promise`-style waits with a deadline: `start` gets `resolve` and returns its own cleanup; after
+ * WAIT_DEADLINE_MS the wait rejects with a message naming what it awaited.
+ */
+export function withDeadline<T>(helper: string, what: string, start: (resolve: (v: T) => void) => () => void, ms = WAIT_DEADLINE_MS): Promise<T> {
+  return new Promise((resolve, reject) => {
+    let stop: () => void = () => {};
+    const timer = setTimeout(() => {
+      stop();
+      reject(new Error(`${helper}: gave up after ${ms} ms waiting for ${what}`));
+    }, ms);
+    stop = start((v) => {
+      clearTimeout(timer);
+      stop();
+      resolve(v);
     });
   });
 }
 
-/** Collects events of one connection until `done` says so; resolves with all of them. */
-export function collectUntil(scope: Tcpscope, done: (all: StoredEvent[]) => boolean): Promise<StoredEvent[]> {
+/** Resolves with the first recorded event (from now on) that matches; fails naming `what` (or the predicate) after the deadline. */
+export function nextEvent<E extends StoredEvent>(scope: Tcpscope, match: (e: StoredEvent) => e is E, what?: string): Promise<E>;
+export function nextEvent(scope: Tcpscope, match: (e: StoredEvent) => boolean, what?: string): Promise<StoredEvent>;
+export function nextEvent(scope: Tcpscope, match: (e: StoredEvent) => boolean, what?: string): Promise<StoredEvent> {
+  return withDeadline<StoredEvent>('nextEvent', described(what, match), (resolve) => {
+    const stop = scope.recorder.subscribe((e) => {
+      if (match(e)) resolve(e);
+    });
+    return stop;
+  });
+}
+
+/** Collects events until `done` says so; resolves with all of them; fails naming `what` (or the predicate) after the deadline. */
+export function collectUntil(scope: Tcpscope, done: (all: StoredEvent[]) => boolean, what?: string): Promise<StoredEvent[]> {
   const all: StoredEvent[] = [];
-  return new Promise((resolve) => {
+  return withDeadline<StoredEvent[]>('collectUntil', described(what, done), (resolve) => {
     const stop = scope.recorder.subscribe((e) => {
       all.push(e);
-      if (done(all)) {
-        stop();
-        resolve(all);
-      }
+      if (done(all)) resolve(all);
     });
+    return stop;
   });
+}
+
+/** Awaits `cond`, checked once per turn of the event loop, failing with a message naming `what` after `turns` turns. */
+export async function untilTrue(what: string, cond: () => boolean, turns = 500_000): Promise<void> {
+  for (let i = 0; i < turns; i++) {
+    if (cond()) return;
+    await new Promise((r) => setImmediate(r));
+  }
+  throw new Error(`untilTrue: gave up after ${turns} turns of the event loop waiting for ${what}`);
 }
 
 export async function connectTcp(port: number, host = '127.0.0.1'): Promise<net.Socket> {
@@ -93,13 +128,22 @@ export class WsClient {
     await once(ws, 'open');
     return client;
   }
-  /** The first message, already received or still to come, after index `from`, that matches. */
-  waitFor<M extends ServerMessage>(match: (m: ServerMessage) => m is M, from?: number): Promise<M>;
-  waitFor(match: (m: ServerMessage) => boolean, from?: number): Promise<ServerMessage>;
-  waitFor(match: (m: ServerMessage) => boolean, from = 0): Promise<ServerMessage> {
+  /** The first message, already received or still to come, after index `from`, that matches; fails naming `what` after the deadline. */
+  waitFor<M extends ServerMessage>(match: (m: ServerMessage) => m is M, from?: number, what?: string): Promise<M>;
+  waitFor(match: (m: ServerMessage) => boolean, from?: number, what?: string): Promise<ServerMessage>;
+  waitFor(match: (m: ServerMessage) => boolean, from = 0, what?: string): Promise<ServerMessage> {
     const seen = this.messages.slice(from).find(match);
     if (seen) return Promise.resolve(seen);
-    return new Promise((resolve) => this.waiters.push({ match, resolve }));
+    const types = () => this.messages.slice(from).map((m) => m.type).join(',') || 'none';
+    return withDeadline<ServerMessage>('WsClient.waitFor', described(what, match), (resolve) => {
+      const waiter = { match, resolve };
+      this.waiters.push(waiter);
+      return () => {
+        this.waiters = this.waiters.filter((w) => w !== waiter);
+      };
+    }).catch((err: Error) => {
+      throw new Error(`${err.message} (messages since: ${types()})`);
+    });
   }
   /** Every event received in batches and snapshots so far. */
   events(): TcpEvent[] {

@@ -1,6 +1,9 @@
-// The tutorial's own Go clients, built unchanged from the seed text, against tcpscope on :5055
-// (they dial that port, so this test needs it free).
-import { execFile } from 'node:child_process';
+// Go clients against tcpscope. Our own copy of the tutorial's client (test/go-client) always runs: the Go
+// path is tested on any clone, skipped only where `go` itself is missing (and the skip says so). The
+// tutorial's own clients, built unchanged from the seed text by ../shared/tools/seed-clients, run only where
+// that tool exists beside the repository; a plain clone has no ../shared, and that case alone is skipped.
+// The tutorial's clients dial :5055, so that port must be free while they run.
+import { execFile, execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -8,36 +11,85 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Tcpscope } from '../server/app.ts';
 import { DEFAULT_TCP_PORT } from '../shared/limits.ts';
-import { startTestScope } from './helpers.ts';
+import { nextEvent, startTestScope } from './helpers.ts';
 
 const run = promisify(execFile);
-const SEED_TOOL = path.resolve(import.meta.dirname, '../../shared/tools/seed-clients');
+const ROOT = path.resolve(import.meta.dirname, '..');
+const SEED_TOOL = path.resolve(ROOT, '../shared/tools/seed-clients');
+const HAS_SEED_TOOL = existsSync(SEED_TOOL);
 
-let scope: Tcpscope;
-let bin: string;
-beforeAll(async () => {
-  if (!existsSync(SEED_TOOL)) throw new Error(`the seed tool is missing at ${SEED_TOOL}`);
-  bin = mkdtempSync(path.join(os.tmpdir(), 'tcpscope-seed-'));
-  // Needs Go (Debian: apt-get install -y golang-go); .ci/run installs it.
-  await run(SEED_TOOL, [bin], { env: { ...process.env, GOCACHE: path.join(bin, 'gocache') } });
-  scope = await startTestScope({ tcpPort: DEFAULT_TCP_PORT });
-}, 120_000);
-afterAll(async () => {
-  await scope?.close();
-});
+function goVersion(): string | null {
+  try {
+    return execFileSync('go', ['version'], { encoding: 'utf8' }).trim();
+  } catch {
+    return null;
+  }
+}
+const GO = goVersion();
 
-describe("the tutorial's Go clients", () => {
-  it('client1 writes Hello1\\n once and prints Received: 7', async () => {
-    const { stdout, stderr } = await run(path.join(bin, 'client1'));
+function goEnv(dir: string): NodeJS.ProcessEnv {
+  return { ...process.env, GOCACHE: path.join(dir, 'gocache'), GOPATH: path.join(dir, 'gopath'), GO111MODULE: 'off' };
+}
+
+describe.skipIf(GO === null)(`our Go client (test/go-client)${GO === null ? ' — SKIPPED: `go` is not installed (Debian: apt-get install -y golang-go)' : ''}`, () => {
+  let scope: Tcpscope;
+  let client: string;
+  beforeAll(async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'tcpscope-go-'));
+    client = path.join(dir, 'client');
+    await run('go', ['build', '-o', client, path.join(ROOT, 'test/go-client/main.go')], { cwd: ROOT, env: goEnv(dir) });
+    scope = await startTestScope();
+  }, 120_000);
+  afterAll(async () => {
+    await scope?.close();
+  });
+
+  it('writes Hello1\\n once and prints Received: 7', async () => {
+    const closed = nextEvent(scope, (e) => e.kind === 'close', 'the close of the Go client\'s connection');
+    const { stdout, stderr } = await run(client, [`127.0.0.1:${scope.tcpPort}`, '1']);
     expect(stdout + stderr).toMatch(/Received: 7$/m);
-    const reads = scope.recorder.store.query({ kind: 'read', limit: 10 });
-    expect(reads.at(-1)).toMatchObject({ length: 7, offset: 0 });
+    await closed;
+    const conn = scope.registry.list().at(-1)!;
+    expect(conn).toMatchObject({ origin: 'external', reads: 1, bytesRead: 7 });
   });
 
-  it('client3 writes Hello1..3 quickly: one read of 21 at buffer 1024', async () => {
-    const { stdout, stderr } = await run(path.join(bin, 'client3'));
-    expect(stdout + stderr).toMatch(/Received: 21$/m);
+  it('writes Hello1..3 quickly over IPv6 too: the server reads all 21 bytes', async () => {
+    const closed = nextEvent(scope, (e) => e.kind === 'close', 'the close of the Go client\'s connection');
+    const { stdout, stderr } = await run(client, [`[::1]:${scope.tcpPort}`, '3']);
+    expect(stdout + stderr).toMatch(/Received: \d+$/m);
+    await closed;
     const conn = scope.registry.list().at(-1)!;
-    expect(conn).toMatchObject({ origin: 'external', reads: 1, bytesRead: 21 });
+    expect(conn).toMatchObject({ origin: 'external', remoteAddress: '::1', bytesRead: 21 });
   });
 });
+
+describe.skipIf(!HAS_SEED_TOOL)(
+  `the tutorial's Go clients${HAS_SEED_TOOL ? '' : ` — SKIPPED: ${SEED_TOOL} is absent (no ../shared beside this clone)`}`,
+  () => {
+    let scope: Tcpscope;
+    let bin: string;
+    beforeAll(async () => {
+      bin = mkdtempSync(path.join(os.tmpdir(), 'tcpscope-seed-'));
+      // Needs Go (Debian: apt-get install -y golang-go); .ci/run installs it.
+      await run(SEED_TOOL, [bin], { env: { ...process.env, GOCACHE: path.join(bin, 'gocache') } });
+      scope = await startTestScope({ tcpPort: DEFAULT_TCP_PORT });
+    }, 120_000);
+    afterAll(async () => {
+      await scope?.close();
+    });
+
+    it('client1 writes Hello1\\n once and prints Received: 7', async () => {
+      const { stdout, stderr } = await run(path.join(bin, 'client1'));
+      expect(stdout + stderr).toMatch(/Received: 7$/m);
+      const reads = scope.recorder.store.query({ kind: 'read', limit: 10 });
+      expect(reads.at(-1)).toMatchObject({ length: 7, offset: 0 });
+    });
+
+    it('client3 writes Hello1..3 quickly: one read of 21 at buffer 1024', async () => {
+      const { stdout, stderr } = await run(path.join(bin, 'client3'));
+      expect(stdout + stderr).toMatch(/Received: 21$/m);
+      const conn = scope.registry.list().at(-1)!;
+      expect(conn).toMatchObject({ origin: 'external', reads: 1, bytesRead: 21 });
+    });
+  },
+);

@@ -3,6 +3,7 @@
 // what turns it on. Nothing here throws at the caller: a missing or failing tcpdump leaves tcpscope
 // working, without the wire view.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { dieWithParent, spawnErrorOf } from './die-with-parent.ts';
 import { EVENT_HEX_MAX_BYTES } from '../../shared/limits.ts';
 import { createPcapReader, type PcapRecord } from './pcap-reader.ts';
 
@@ -99,7 +100,10 @@ export function createTcpdumpSource(opts: TcpdumpSourceOptions): TcpdumpSource {
     let listeningAt: number | null = null;
     let spawnError: NodeJS.ErrnoException | null = null;
     let unreadable = false;
-    const proc = spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
+    // Under a watcher that kills it when our end of its stdin pipe closes: it dies with us (die-with-parent.ts).
+    const [file, args] = dieWithParent(argv);
+    const proc = spawn(file, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    proc.stdin!.on('error', () => {});
     child = proc;
 
     const markListening = (): void => {
@@ -132,6 +136,7 @@ export function createTcpdumpSource(opts: TcpdumpSourceOptions): TcpdumpSource {
     proc.on('close', (code, signal) => {
       if (child === proc) child = null;
       if (stopping) return;
+      if (listeningAt === null) spawnError ??= spawnErrorOf(code, argv[0]!);
       const lastLine =
         stderr
           .split('\n')
@@ -191,6 +196,7 @@ export function createTcpdumpSource(opts: TcpdumpSourceOptions): TcpdumpSource {
       const proc = child;
       if (proc !== null && proc.exitCode === null && proc.signalCode === null) {
         const closed = new Promise<void>((resolve) => proc.once('close', () => resolve()));
+        proc.stdin?.destroy(); // the watcher's cue, should the SIGTERM below not reach tcpdump
         proc.kill('SIGTERM');
         const force = setTimeout(() => proc.kill('SIGKILL'), STOP_GRACE_MS);
         await closed;

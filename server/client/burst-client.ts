@@ -89,8 +89,15 @@ export class BurstClient {
         conn.writes++;
         conn.bytesWritten += piece.length;
         this.deps.recorder.chunk('write', conn, offset, piece, piece.length);
-        socket.write(piece);
         written++;
+        // Backpressure: past the socket's high-water mark, wait until the kernel took the bytes. A corked
+        // socket never drains, so it is uncorked for the wait and corked again after: small bursts still
+        // leave together, and a large one holds at most one high-water mark in memory and never freezes the API.
+        if (!socket.write(piece) && !socket.destroyed) {
+          if (corked) socket.uncork();
+          await drained(socket);
+          if (corked) socket.cork();
+        }
       }
     }
     if (corked) socket.uncork();
@@ -120,6 +127,19 @@ export class BurstClient {
       stopOthers();
     });
   }
+}
+
+/** Resolves once `socket` has drained, or closed (then the loop sees it destroyed and stops). */
+function drained(socket: net.Socket): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      socket.off('drain', done);
+      socket.off('close', done);
+      resolve();
+    };
+    socket.on('drain', done);
+    socket.on('close', done);
+  });
 }
 
 /** A length prefix too short for a message is the request's fault: refuse it before connecting. */

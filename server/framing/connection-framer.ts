@@ -49,6 +49,11 @@ export class ConnectionFramer {
     return this.decoder === null ? 0 : this.decoder.buffered();
   }
 
+  /** Bytes of memory held for that message. */
+  held(): number {
+    return this.decoder === null ? 0 : this.decoder.held();
+  }
+
   setFraming(next: Framing): void {
     if (sameFraming(next, this.active)) {
       this.pending = null;

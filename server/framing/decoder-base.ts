@@ -32,6 +32,10 @@ export abstract class DecoderBase implements FrameDecoder {
     return this.partial.length;
   }
 
+  held(): number {
+    return this.partial.capacity;
+  }
+
   nextOffset(): number {
     return this.offset;
   }

@@ -42,6 +42,8 @@ export interface FrameDecoder {
   buffered(): number;
   /** The most `buffered()` can ever report: the frame's maximum less one byte (a full frame is delivered, not kept). */
   readonly maxBuffered: number;
+  /** Bytes of memory held for the unfinished frame (what the framing-wide cap counts). */
+  held(): number;
   /** Stream position of the next byte this decoder will see. */
   nextOffset(): number;
   violation(): FramingViolation | null;

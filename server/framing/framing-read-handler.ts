@@ -15,11 +15,15 @@ import { ConnectionFramer, sameFraming } from './connection-framer.ts';
 import type { FramingViolation } from './frame-decoder.ts';
 
 const FRAMER_KEY = 'framing';
+/** The close `code` of a connection closed because framing over all connections would pass its cap. */
+export const FRAMING_BYTES_CLOSE_CODE = 'framing-bytes';
 
 export interface FramingReadHandlerDeps {
   echo: EchoServer;
   config: ConfigStore;
   recorder: Recorder;
+  /** Bytes framing may hold over all connections (--max-framing-bytes); none when absent. */
+  maxTotalBytes?: number;
 }
 
 /** The framer of a connection, if it has one (none while the connection reads raw). */
@@ -33,6 +37,9 @@ export class FramingReadHandler implements ReadHandler {
   /** The connection and framer whose read is being decoded: lets `onMessage` be one bound function, no closure per read. */
   private conn: ConnectionState | null = null;
   private framer: ConnectionFramer | null = null;
+  /** Bytes each framed connection holds for its unfinished message, as last counted, and their sum. */
+  private readonly heldBy = new Map<ConnectionState, number>();
+  private heldTotal = 0;
 
   constructor(private readonly deps: FramingReadHandlerDeps) {
     deps.config.onChange((next, prev) => {
@@ -62,6 +69,20 @@ export class FramingReadHandler implements ReadHandler {
     if (violation !== null) {
       this.fail(conn, violation);
       return;
+    }
+    // Only a read that leaves a message unfinished changes what is held; the cap covers all connections, and
+    // the one whose read would pass it is the one closed (its bytes are freed with it).
+    const held = framer.held();
+    const before = this.heldBy.get(conn) ?? 0;
+    if (held !== before) {
+      this.heldBy.set(conn, held);
+      this.heldTotal += held - before;
+      if (this.heldTotal > (this.deps.maxTotalBytes ?? Infinity)) {
+        this.heldTotal -= held; // freed with the connection, so that the next read elsewhere is judged without it
+        this.heldBy.delete(conn);
+        this.deps.echo.closeConnection(conn, 'limit', FRAMING_BYTES_CLOSE_CODE);
+        return;
+      }
     }
     if (framer.framing.mode === 'raw') {
       // The frame in progress completed and the switch to raw took effect inside this read: the rest of the
@@ -105,7 +126,14 @@ export class FramingReadHandler implements ReadHandler {
     return framer;
   }
 
+  /** Bytes held by framing over all connections now. */
+  get heldBytes(): number {
+    return this.heldTotal;
+  }
+
   private detach(conn: ConnectionState): void {
+    this.heldTotal -= this.heldBy.get(conn) ?? 0;
+    this.heldBy.delete(conn);
     conn.ext.delete(FRAMER_KEY);
     if (this.framed.delete(conn)) this.install();
   }

@@ -28,6 +28,11 @@ export class PartialBuffer {
     this.length = need;
   }
 
+  /** Bytes of memory this buffer holds now (its allocation, not just the bytes in use). */
+  get capacity(): number {
+    return this.buf.length;
+  }
+
   /** A view of the bytes held; valid until the next append or clear. */
   view(): Uint8Array {
     return this.buf.subarray(0, this.length);

@@ -34,6 +34,10 @@ interface Subscriber {
   ws: WebSocket;
   /** Events this subscriber did not get since it fell behind; -1 while it keeps up. */
   missed: number;
+  /** A snapshot handed to the socket that the kernel has not taken yet: at most one at a time. */
+  snapshotInFlight: boolean;
+  /** A snapshot asked for (resync) while one was in flight or the socket was backed up: sent once it can be. */
+  snapshotWanted: boolean;
 }
 
 export class LiveHub {
@@ -59,6 +63,12 @@ export class LiveHub {
   private closing = false;
   /** The wire capture's current state, when there is a capture. */
   private captureState: (() => CaptureState) | null = null;
+  /** Told of answers not sent to a subscriber that reads nothing (pongs, errors dropped; resyncs coalesced). */
+  private onUnread: (n: number) => void = () => {};
+  /** Messages from pages handled so far, answered or not (tests wait on it). */
+  messagesHandled = 0;
+  /** Snapshots handed to sockets so far. */
+  snapshotsSent = 0;
 
   constructor(
     private readonly deps: {
@@ -94,12 +104,17 @@ export class LiveHub {
       return;
     }
     this.heartbeat.watch(ws);
-    const sub: Subscriber = { ws, missed: -1 };
+    const sub: Subscriber = { ws, missed: -1, snapshotInFlight: false, snapshotWanted: false };
     this.subscribers.add(sub);
     ws.on('close', () => this.subscribers.delete(sub));
     ws.on('error', () => ws.terminate());
     ws.on('message', (data, isBinary) => this.onMessage(sub, data.toString(), isBinary));
-    this.send(ws, this.snapshot());
+    this.sendSnapshot(sub);
+  }
+
+  /** Where answers a subscriber never read are counted (GET /api/limits `wsUnread`). */
+  countUnread(onUnread: (n: number) => void): void {
+    this.onUnread = onUnread;
   }
 
   /** Closes every subscriber with `code` (1001 on shutdown). */
@@ -191,6 +206,11 @@ export class LiveHub {
     let anyBehind = false;
     for (const sub of this.subscribers) {
       const buffered = sub.ws.bufferedAmount;
+      if (sub.snapshotWanted && !sub.snapshotInFlight) {
+        // A resync that waited for the socket to drain below its cap.
+        if (buffered <= this.maxBufferedBytes) this.sendSnapshot(sub);
+        else anyBehind = true;
+      }
       if (sub.missed >= 0) {
         sub.missed += count;
         if (buffered === 0) this.resync(sub);
@@ -209,10 +229,47 @@ export class LiveHub {
   private resync(sub: Subscriber): void {
     this.send(sub.ws, { type: 'missed', count: sub.missed });
     sub.missed = -1;
-    this.send(sub.ws, this.snapshot());
+    this.requestSnapshot(sub);
+  }
+
+  /**
+   * A snapshot is the largest thing a subscriber is sent (up to 2,000 events), so it gets at most one in
+   * flight: asked again before the kernel took the last one, or while the socket is over its cap, it is sent
+   * once, later, and the requests in between count as coalesced.
+   */
+  private requestSnapshot(sub: Subscriber): void {
+    if (sub.snapshotInFlight || sub.ws.bufferedAmount > this.maxBufferedBytes) {
+      if (sub.snapshotWanted) this.onUnread(1);
+      sub.snapshotWanted = true;
+      if (!sub.snapshotInFlight) this.timer ??= setTimeout(() => this.flush(), this.batchIntervalMs);
+      return;
+    }
+    this.sendSnapshot(sub);
+  }
+
+  private sendSnapshot(sub: Subscriber): void {
+    const ws = sub.ws;
+    sub.snapshotWanted = false;
+    if (ws.readyState !== ws.OPEN) return;
+    sub.snapshotInFlight = true;
+    this.snapshotsSent++;
+    ws.send(JSON.stringify(this.snapshot()), (err) => {
+      sub.snapshotInFlight = false;
+      if (!err && sub.snapshotWanted && this.subscribers.has(sub)) this.requestSnapshot(sub);
+    });
+  }
+
+  /** A small answer (pong, error): dropped and counted when the subscriber already holds its cap unread. */
+  private answer(sub: Subscriber, message: ServerMessage): void {
+    if (sub.ws.bufferedAmount > this.maxBufferedBytes) {
+      this.onUnread(1);
+      return;
+    }
+    this.send(sub.ws, message);
   }
 
   private onMessage(sub: Subscriber, text: string, isBinary: boolean): void {
+    this.messagesHandled++;
     let parsed: unknown;
     try {
       parsed = isBinary ? undefined : JSON.parse(text);
@@ -223,12 +280,13 @@ export class LiveHub {
     if (!result.success) {
       const message =
         isBinary || parsed === undefined ? 'message: must be a JSON text message' : zodMessage(result.error, 'message');
-      this.send(sub.ws, { type: 'error', message });
+      this.answer(sub, { type: 'error', message });
       return;
     }
     const msg = result.data;
-    if (msg.type === 'resync') this.send(sub.ws, this.snapshot());
-    else this.send(sub.ws, { type: 'pong', id: msg.id });
+    if (msg.type === 'resync') {
+      this.requestSnapshot(sub);
+    } else this.answer(sub, { type: 'pong', id: msg.id });
   }
 
   private send(ws: WebSocket, message: ServerMessage): void {

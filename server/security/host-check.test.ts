@@ -14,7 +14,7 @@ describe('hostnameOf', () => {
     expect(hostnameOf(header)).toBe(name);
   });
 
-  it.each([undefined, '', '::1', 'a b', 'host:port', '[::1', 'evil.example:3000:1', 'x:123456'])('refuses %j', (header) => {
+  it.each([undefined, '', '::1', 'a b', 'host:port', '[::1', 'evil.example:3000:1', 'x:123456', 'localhost:99999', '[::1]:65536'])('refuses %j', (header) => {
     expect(hostnameOf(header)).toBeNull();
   });
 });
@@ -26,6 +26,16 @@ describe('isAllowedHost', () => {
     for (const h of ['127.0.0.1:3000', 'localhost:3000', '[::1]:3000', '127.0.0.2:1', 'localhost']) {
       expect(isAllowedHost(h, loopbackOnly)).toBe(true);
     }
+  });
+
+  it('refuses near misses: a host that extends a loopback name, or a port beyond 65535', () => {
+    for (const h of ['localhost:99999', '127.0.0.1:65536', 'localhostx:3000', 'localhost.evil:3000', '127.0.0.1.evil.example:3000', 'x127.0.0.1:3000']) {
+      expect(isAllowedHost(h, loopbackOnly), h).toBe(false);
+    }
+    expect(isAllowedHost('localhost:65535', loopbackOnly)).toBe(true);
+    // An --allow-host name does not let in names that merely start or end with it.
+    const dash = allowedHostnames('127.0.0.1', ['dash.lan']);
+    for (const h of ['dash.lan.evil:3000', 'xdash.lan:3000', 'dash.la:3000']) expect(isAllowedHost(h, dash), h).toBe(false);
   });
 
   it('refuses every other name: a rebinding page keeps its own name in Host', () => {

@@ -41,13 +41,14 @@ export function allowedHostnames(
   return names;
 }
 
-const HOST_HEADER = /^(?:\[([0-9a-f:.]+)\]|([^:[\]\s]+))(?::\d{1,5})?$/i;
+const HOST_HEADER = /^(?:\[([0-9a-f:.]+)\]|([^:[\]\s]+))(?::(\d{1,5}))?$/i;
 
-/** The name part of a Host header ("[::1]:3000" → "::1"), or null if it is not a well-formed host[:port]. */
+/** The name part of a Host header ("[::1]:3000" → "::1"), or null if it is not a well-formed host[:port] (a port above 65535 included). */
 export function hostnameOf(header: string | undefined): string | null {
   if (header === undefined) return null;
   const m = HOST_HEADER.exec(header);
   if (!m) return null;
+  if (m[3] !== undefined && Number(m[3]) > 65535) return null;
   return (m[1] ?? m[2]!).toLowerCase();
 }
 

@@ -141,6 +141,12 @@ describe('limits', () => {
       maxBodyBytes: 1048576,
       maxBursts: 4,
       burstRatePerMinute: 600,
+      maxBurstWrites: 1_000_000,
+      maxBurstBytes: 64 * 1024 * 1024,
+      maxResponseBytes: 128 * 1024 * 1024,
+      maxFramingBytes: 64 * 1024 * 1024,
+      maxHttpConnections: 512,
+      headerTimeoutSeconds: 10,
     });
   });
 });

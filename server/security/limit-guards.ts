@@ -4,17 +4,22 @@
 // and the burst rate (429). Each refusal is counted.
 import type { FastifyInstance } from 'fastify';
 import type { WebSocketServer } from 'ws';
+import type { BurstRequest } from '../../shared/api.ts';
+import { burstCost, burstCostRefusal } from '../../shared/burst-cost.ts';
+import type { Framing } from '../../shared/config.ts';
 import type { Limits } from '../../shared/security.ts';
 import type { BurstClient } from '../client/burst-client.ts';
 import { type RefusalCounter, LIMIT_FLAGS } from './limits.ts';
 import { RateBucket } from './rate-bucket.ts';
-import { refuse } from './refuse.ts';
+import { isGuardRefusal, refuse } from './refuse.ts';
 
 export interface LimitGuardDeps {
   limits: Limits;
   refusals: RefusalCounter;
   client: BurstClient;
   wss: WebSocketServer;
+  /** The echo server's framing, which a burst with `framing: {mode: 'server'}` writes in. */
+  serverFraming?: () => Framing;
   now?: () => number;
 }
 
@@ -56,7 +61,7 @@ function guardBodySize(app: FastifyInstance, { limits, refusals }: LimitGuardDep
   // Fastify refuses the body (by Content-Length, or while reading a chunked one) before any route
   // runs; its message does not say what the limit is, so we replace it.
   app.addHook('onSend', (_request, reply, payload, done) => {
-    if (reply.statusCode !== 413) {
+    if (reply.statusCode !== 413 || isGuardRefusal(reply)) {
       done(null, payload);
       return;
     }
@@ -65,13 +70,25 @@ function guardBodySize(app: FastifyInstance, { limits, refusals }: LimitGuardDep
   });
 }
 
-function guardBursts(app: FastifyInstance, { limits, refusals, client, now = () => performance.now() }: LimitGuardDeps): void {
+function guardBursts(
+  app: FastifyInstance,
+  { limits, refusals, client, serverFraming = () => ({ mode: 'raw' }), now = () => performance.now() }: LimitGuardDeps,
+): void {
   const bucket = new RateBucket(limits.burstRatePerMinute, now());
   // Synchronous and last before the handler: the handler's client.start() counts the new burst in the
   // same tick, so concurrent requests cannot all slip past the in-flight check.
   app.addHook('preHandler', (request, reply, done) => {
     if (request.method !== 'POST' || request.routeOptions.url !== '/api/bursts') {
       done();
+      return;
+    }
+    // The whole cost first, from lengths alone: a burst too big to make is refused before it takes a slot or a token.
+    const body = request.body as BurstRequest;
+    const framing = body.framing.mode === 'server' ? serverFraming() : body.framing;
+    const tooCostly = burstCostRefusal(burstCost(body, framing, limits.maxBurstWrites), limits);
+    if (tooCostly !== null) {
+      refusals.add('burstCost');
+      refuse(reply, 413, tooCostly);
       return;
     }
     if (client.bursts >= limits.maxBursts) {

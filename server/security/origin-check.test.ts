@@ -40,13 +40,31 @@ describe('isOwnOrigin', () => {
     expect(isOwnOrigin(origin, host)).toBe(false);
   });
 
-  it('accepts a web origin exactly when its host and port are the request Host (property)', () => {
+  it.each([
+    // Near misses: a port that extends ours, a host that extends ours, a scheme change.
+    ['http://127.0.0.1:39970', '127.0.0.1:3997'],
+    ['http://127.0.0.1:3997', '127.0.0.1:39970'],
+    ['http://127.0.0.1:399', '127.0.0.1:3997'],
+    ['http://127.0.0.10:3997', '127.0.0.1:3997'],
+    ['http://127.0.0.1.evil.example:3997', '127.0.0.1:3997'],
+    ['http://localhost.evil.example:3997', 'localhost:3997'],
+    ['http://evil-localhost:3997', 'localhost:3997'],
+    ['https://127.0.0.1:3997', '127.0.0.1:3997'],
+    ['https://localhost', 'localhost'],
+    ['ws://127.0.0.1:3997', '127.0.0.1:3997'],
+    ['http://[::1]:39970', '[::1]:3997'],
+  ])('refuses the near miss %s for Host %s', (origin, host) => {
+    expect(isOwnOrigin(origin, host)).toBe(false);
+  });
+
+  it('accepts a web origin exactly when it is http: and its host and port are the request Host (property)', () => {
     fc.assert(
       fc.property(webOrigin, fc.domain(), fc.integer({ min: 1, max: 65535 }), (origin, name, port) => {
         const host = `${name}:${port}`;
-        const expected = new URL(origin).host === new URL(`${new URL(origin).protocol}//${host}`).host;
+        const o = new URL(origin);
+        const expected = o.protocol === 'http:' && o.host === new URL(`http://${host}`).host;
         expect(isOwnOrigin(origin, host)).toBe(expected);
-        expect(isOwnOrigin(origin, new URL(origin).host)).toBe(true);
+        expect(isOwnOrigin(origin, o.host)).toBe(o.protocol === 'http:');
       }),
       { numRuns: 300 },
     );

@@ -10,9 +10,10 @@ export function needsOriginCheck(method: string, headers: { upgrade?: string | u
 }
 
 /**
- * Whether `origin` is this server as the browser sees it: the same host and port as the request's
- * `Host` (which host-check has already vetted). Comparing with Host rather than our listening port
- * keeps a same-origin dev proxy working while still refusing every other site.
+ * Whether `origin` is this server as the browser sees it: plain `http:` (tcpscope serves no TLS, so an
+ * `https:` origin is another site) and exactly the same host and port as the request's `Host` (which
+ * host-check has already vetted). Comparing with Host rather than our listening port keeps a same-origin
+ * dev proxy working while still refusing every other site.
  */
 export function isOwnOrigin(origin: string | undefined, hostHeader: string | undefined): boolean {
   if (origin === undefined) return true;
@@ -25,6 +26,6 @@ export function isOwnOrigin(origin: string | undefined, hostHeader: string | und
   } catch {
     return false;
   }
-  if (o.protocol !== 'http:' && o.protocol !== 'https:') return false;
+  if (o.protocol !== 'http:') return false;
   return o.host === h.host && o.username === '' && o.password === '';
 }

@@ -16,6 +16,12 @@ export const SECURITY_FLAG_OPTIONS = {
   'max-body': { type: 'string' },
   'max-bursts': { type: 'string' },
   'burst-rate': { type: 'string' },
+  'max-burst-writes': { type: 'string' },
+  'max-burst-bytes': { type: 'string' },
+  'max-response-bytes': { type: 'string' },
+  'max-framing-bytes': { type: 'string' },
+  'max-http-connections': { type: 'string' },
+  'header-timeout': { type: 'string' },
 } as const;
 
 const d = DEFAULT_LIMITS;
@@ -29,6 +35,12 @@ export const SECURITY_USAGE = `  --token T             access token for the API 
   --max-body B          largest HTTP request body, bytes (default ${d.maxBodyBytes})
   --max-bursts N        built-in client bursts in flight (default ${d.maxBursts})
   --burst-rate N        bursts started per minute (default ${d.burstRatePerMinute})
+  --max-burst-writes N  writes one burst may make, count × pieces (default ${d.maxBurstWrites})
+  --max-burst-bytes B   bytes one burst may write, framing included (default ${d.maxBurstBytes})
+  --max-response-bytes B  bytes held at once for large answers in flight: events, exports, pcap (default ${d.maxResponseBytes})
+  --max-framing-bytes B bytes framing holds for unfinished messages over all connections (default ${d.maxFramingBytes})
+  --max-http-connections N  open dashboard connections, WebSockets included (default ${d.maxHttpConnections})
+  --header-timeout S    seconds a dashboard request has to send its header (default ${d.headerTimeoutSeconds})
 `;
 
 const HOSTNAME = /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/i;
@@ -66,7 +78,7 @@ export function parseSecurityFlags(values: Values, fail: (message: string) => ne
     if (typeof raw !== 'string') continue;
     const schema = LimitsSchema.shape[key];
     // Plain decimal digits only: "1e3", "0x10" and " 5" are refused rather than guessed at.
-    const r = /^\d{1,10}$/.test(raw) ? schema.safeParse(Number(raw)) : schema.safeParse(Number.NaN);
+    const r = /^\d{1,12}$/.test(raw) ? schema.safeParse(Number(raw)) : schema.safeParse(Number.NaN);
     limits[key] = r.success ? r.data : bad(flag, raw, r.error);
   }
   return { token, allowHosts, limits };

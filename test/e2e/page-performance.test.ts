@@ -1,9 +1,10 @@
 // The page under a full-speed stream, in a real headless Chromium against a real tcpscope: a raw TCP
-// client on loopback writes 16 KiB chunks as fast as the echo server takes them, for a fixed budget.
-// It measures what a user would feel (long tasks, heap) and prints it, but asserts only bounds that
-// hold on any machine: the chart and the log stay bounded, the page stays live, its counter ends exact,
-// and the heap does not keep growing. This run is short on purpose; the long (30 s) run belongs to
-// `npm run bench`.
+// client on loopback writes 16 KiB chunks as fast as the echo server takes them, a fixed number of bytes.
+// It measures what a user would feel (long tasks, heap, time) and prints it, but asserts only what holds
+// on any machine whatever its speed: the chart and the log stay bounded, the page stays live, its counter
+// ends exact, and the heap does not keep growing. Nothing here reads a clock to decide anything: the
+// amount streamed is counted in bytes, and the long-task budget is a figure that `npm run bench` measures
+// and reports against its target (docs/benchmarks.md), not an assertion of this test.
 import net from 'node:net';
 import { once } from 'node:events';
 import { describe, expect, it } from 'vitest';
@@ -15,11 +16,9 @@ import { nextEvent, startTestScope } from '../helpers.ts';
 import { useBrowser } from './browser.ts';
 
 const CHUNK_BYTES = 16 * 1024;
-/** The stream stops at whichever comes first. */
-const BUDGET_BYTES = 200 * 1024 * 1024;
-const BUDGET_MS = 10_000;
-/** The warm-up heap sample: a few seconds (or a quarter of the budget) into the stream, the page's stores well filled. */
-const WARMUP_MS = 3_000;
+/** What the stream carries: enough to fill every store of the page many times over. */
+const BUDGET_BYTES = 32 * 1024 * 1024;
+/** The warm-up heap sample: a quarter into the stream, the page's stores well filled. */
 const WARMUP_BYTES = BUDGET_BYTES / 4;
 const MiB = 1024 * 1024;
 
@@ -105,7 +104,6 @@ describe('page performance', () => {
     socket.resume(); // the replies ("Received: N") are read and dropped, so they never back up
     await once(socket, 'connect');
     const connId = (await opened).connId;
-    const closed = nextEvent(scope, isCloseOf(connId));
 
     const chunk = Buffer.alloc(CHUNK_BYTES, 'tcpscope ');
     const pageStarted = await page.evaluate(() => performance.now());
@@ -113,13 +111,12 @@ describe('page performance', () => {
     let written = 0;
     let warmHeap = Number.NaN;
     for (let i = 0; i < BUDGET_BYTES / CHUNK_BYTES; i++) {
-      const elapsed = performance.now() - started;
-      if (elapsed >= BUDGET_MS) break;
-      if (Number.isNaN(warmHeap) && (elapsed >= WARMUP_MS || written >= WARMUP_BYTES)) warmHeap = await usedHeap(page);
+      if (Number.isNaN(warmHeap) && written >= WARMUP_BYTES) warmHeap = await usedHeap(page);
       written += CHUNK_BYTES;
       if (!socket.write(chunk)) await once(socket, 'drain');
     }
-    const streamMs = performance.now() - started;
+    const streamMs = performance.now() - started; // reported, never asserted
+    const closed = nextEvent(scope, isCloseOf(connId), `the close of connection ${connId} after the stream`);
     socket.end();
     await closed;
 

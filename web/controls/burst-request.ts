@@ -2,7 +2,9 @@
 // page refuses exactly what the server would and in the same words, and the bytes and writes it will make.
 // Pure: no React, no store.
 import { BurstRequestSchema, type BurstRequest, type BurstRequestInput } from '../../shared/api.ts';
+import { burstCost, burstCostRefusal } from '../../shared/burst-cost.ts';
 import { createSplitter } from '../../shared/chaos-split.ts';
+import { MAX_BURST_BYTES_DEFAULT, MAX_BURST_WRITES_DEFAULT } from '../../shared/limits.ts';
 import { delimiterBytes } from '../../shared/framing-encode.ts';
 import type { Framing } from '../../shared/config.ts';
 import { unescapePayload } from '../format/escapes.ts';
@@ -106,7 +108,13 @@ export const FIELD_LABELS: Record<DraftField, string> = {
 export function checkBurst(d: BurstDraft): CheckedBurst {
   const body = burstBody(d);
   const parsed = BurstRequestSchema.safeParse(body);
-  if (parsed.success) return { ok: true, body, request: parsed.data };
+  if (parsed.success) {
+    // The server's default ceilings on a burst's writes and bytes, in its words (the server's own framing counts as raw here).
+    const cost = burstCost(parsed.data, framingOnWire(parsed.data.framing, null), MAX_BURST_WRITES_DEFAULT);
+    const tooCostly = burstCostRefusal(cost, { maxBurstWrites: MAX_BURST_WRITES_DEFAULT, maxBurstBytes: MAX_BURST_BYTES_DEFAULT });
+    if (tooCostly !== null) return { ok: false, field: null, message: tooCostly };
+    return { ok: true, body, request: parsed.data };
+  }
   const issue = parsed.error.issues[0]!;
   const path = issue.path.map(String).join('.');
   const field = FIELD_OF_PATH[path] ?? null;
