@@ -129,7 +129,7 @@ describe('dashboard', () => {
     await sendBurst(page);
     await readRows(page, 21).first().waitFor();
 
-    await page.getByRole('button', { name: 'Pause' }).click();
+    await page.getByRole('button', { name: 'Freeze' }).click();
     const rowsBefore = await page.getByTestId('event-row').count();
     const accepted = await fetch(`${scope.httpUrl}/api/bursts`, {
       method: 'POST',

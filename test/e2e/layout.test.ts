@@ -4,17 +4,12 @@
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { useBrowser } from './browser.ts';
+import { SCREENS } from './screens.ts';
 import { startTcpscope, type Tcpscope } from '../../server/app.ts';
 
 const e2e = useBrowser();
 const cleanups = e2e.cleanups;
 
-export const SCREENS = [
-  { width: 1366, height: 768 },
-  { width: 1280, height: 720 },
-  { width: 1400, height: 900 },
-  { width: 390, height: 844 },
-] as const;
 
 async function startScope(): Promise<Tcpscope> {
   const scope = await startTcpscope({ httpPort: 0, tcpPort: 0, capture: false });

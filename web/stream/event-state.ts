@@ -251,6 +251,10 @@ export function clearView(state: LiveState, now: number): void {
   state.events = [];
   state.streams = new Map();
   state.summaries = new Map();
+  // The status line counts what the view shows: it starts from zero again too.
+  state.stats.received = 0;
+  state.stats.skipped = 0;
+  state.stats.evicted = 0;
   state.eventsVersion++;
   for (const [id, c] of state.connections) if (c.state === 'closed') state.connections.delete(id);
   state.connectionsVersion++;

@@ -49,7 +49,7 @@ function hoverAt(side: Side, span: Span, el: HTMLElement): Hover {
   return { side, span, left, top: body.bottom + 2 };
 }
 
-export function ByteRibbon({ conn }: { conn: Connection | null }) {
+export function ByteRibbon({ conn, label = 'Byte stream', extra }: { conn: Connection | null; label?: string; extra?: ReactNode }) {
   const { streams } = useStoreView();
   const stream = conn ? streams.get(conn.id) : undefined;
   const written = conn?.bytesWritten ?? 0;
@@ -92,12 +92,12 @@ export function ByteRibbon({ conn }: { conn: Connection | null }) {
   const readItems = layoutSpans(ribbon.reads, ribbon.start, ppb, from, to);
 
   return (
-    <section className="panel ribbon" aria-label="Byte stream" data-testid="byte-ribbon">
+    <section className="panel ribbon" aria-label={label} data-testid={label === 'Byte stream' ? 'byte-ribbon' : 'byte-ribbon-compared'}>
       <div className="panel-head">
         <h2>Byte stream</h2>
         <span className="muted">client → server{conn ? ` · #${conn.id}` : ''}</span>
         {total > 0 && (
-          <span className="summary" data-testid="ribbon-summary">
+          <span className="summary" data-testid={label === 'Byte stream' ? 'ribbon-summary' : 'ribbon-summary-compared'}>
             {mappingSummary(ribbon, counts)}
           </span>
         )}
@@ -108,7 +108,8 @@ export function ByteRibbon({ conn }: { conn: Connection | null }) {
         )}
         {total > 0 && <span className="muted">{formatBytes(total)}</span>}
         <span className="grow" />
-        <div className="segmented small" role="group" aria-label="Ribbon zoom">
+        {extra}
+        <div className="segmented small" role="group" aria-label={`${label} zoom`}>
           <button type="button" aria-pressed={zoom === 'fit'} onClick={() => setZoom('fit')} title="Whole stream in view">
             Fit
           </button>

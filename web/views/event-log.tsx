@@ -6,6 +6,8 @@ import { EVENT_KINDS, type TcpEvent } from '../../shared/events.ts';
 import { bytesCarried, clockTime, describeEvent } from '../format/describe-event.ts';
 import { eventAscii } from '../format/event-bytes.ts';
 import { useStoreView } from '../stream/event-store.ts';
+import { configAt, type ConfigSince } from '../stream/event-state.ts';
+import { describeConfigChange } from '../format/config-change.ts';
 import { EventDetail } from './event-detail.tsx';
 import { filterLog, kindsPresent, rowsNewerThan } from './log-filter.ts';
 import { kindColor } from './palette.ts';
@@ -13,7 +15,7 @@ import { kindColor } from './palette.ts';
 const ROW_HEIGHT = 22;
 
 export function EventLog({ selectedConnId }: { selectedConnId: number | null }) {
-  const { events } = useStoreView();
+  const { events, configHistory } = useStoreView();
   const [hiddenKinds, setHiddenKinds] = useState<ReadonlySet<string>>(() => new Set());
   const [onlySelected, setOnlySelected] = useState(false);
   const [picked, setPicked] = useState<TcpEvent | null>(null);
@@ -95,6 +97,7 @@ export function EventLog({ selectedConnId }: { selectedConnId: number | null }) 
                     e={e}
                     top={item.start}
                     picked={picked?.seq === e.seq}
+                    history={configHistory}
                     onPick={() => setPicked(picked?.seq === e.seq ? null : e)}
                   />
                 );
@@ -108,7 +111,8 @@ export function EventLog({ selectedConnId }: { selectedConnId: number | null }) 
   );
 }
 
-function LogRow({ e, top, picked, onPick }: { e: TcpEvent; top: number; picked: boolean; onPick(): void }) {
+function LogRow(props: { e: TcpEvent; top: number; picked: boolean; history: readonly ConfigSince[]; onPick(): void }) {
+  const { e, top, picked, history, onPick } = props;
   const chunk = bytesCarried(e);
   return (
     <div
@@ -146,7 +150,7 @@ function LogRow({ e, top, picked, onPick }: { e: TcpEvent; top: number; picked: 
           </span>
         </>
       ) : (
-        <span className="c-desc">{describeEvent(e)}</span>
+        <span className="c-desc">{e.kind === 'config' ? describeConfigChange(configAt(history, e.seq - 0.25), e.config) : describeEvent(e)}</span>
       )}
     </div>
   );

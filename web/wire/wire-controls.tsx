@@ -5,12 +5,12 @@ import { api } from '../api.ts';
 import { useCommand } from '../controls/notice.tsx';
 import { useStore, useStoreView } from '../stream/event-store.ts';
 
-export function PauseReadingSwitch() {
+export function StopReadingSwitch() {
   const store = useStore();
   const paused = useStoreView().config?.paused ?? false;
   const command = useCommand();
   const toggle = async () => {
-    const next = await command('Pause reading', () => api.patchConfig({ paused: !paused }));
+    const next = await command('Stop reading', () => api.patchConfig({ paused: !paused }));
     if (next) store.applyConfig(next);
   };
   return (
@@ -19,11 +19,11 @@ export function PauseReadingSwitch() {
       role="switch"
       aria-checked={paused}
       className={`switch ${paused ? 'on' : ''}`}
-      title="While paused the echo server reads nothing: watch Recv-Q grow and the advertised window shrink"
+      title="While stopped the echo server reads nothing: watch Recv-Q grow and the advertised window shrink"
       onClick={() => void toggle()}
     >
       <i aria-hidden="true" />
-      Pause reading
+      Stop reading
     </button>
   );
 }
