@@ -221,7 +221,9 @@ export function ReadsChart({ conn }: { conn: Connection | null }) {
       {(series.perPoint > 1 || hasSummaries) && (
         <div className="foot muted" data-testid="chart-foot">
           {`${callsMade.toLocaleString()} calls: ${heldCalls.toLocaleString()} in detail`}
-          {series.perPoint > 1 ? ` (each point the largest of ${series.perPoint} consecutive calls)` : ''}
+          {series.perPoint > 1
+            ? `, drawn as ${series.points.length.toLocaleString()} points (each the largest of ${series.perPoint} consecutive calls)`
+            : ''}
           {hasSummaries
             ? `, ${series.summarisedCalls.toLocaleString()} summarised by the live stream or gone from the store, drawn as hatched bins at their mean size with exact counts and bytes.`
             : '.'}{' '}
