@@ -50,7 +50,7 @@ export function App() {
           onSelect={setPinned}
         />
         <SessionBar pinned={pinned} />
-        <main className={view === 'wire' ? 'grid wire-grid' : 'grid'}>
+        <main id="data" tabIndex={-1} className={view === 'wire' ? 'grid wire-grid' : 'grid'}>
           <ConnectionList selectedId={selected?.id ?? null} pinned={isPinned} onSelect={setPinned} />
           {view === 'wire' ? (
             <WireView conn={selected} />

@@ -26,7 +26,7 @@ export function EventDetail({ event, onClose }: { event: TcpEvent; onClose(): vo
           ×
         </button>
       </div>
-      <div className="detail-body">
+      <div className="detail-body" tabIndex={0}>
         <p className="detail-desc">{describeEvent(event)}</p>
         {chunk && (
           <>

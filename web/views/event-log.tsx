@@ -77,23 +77,41 @@ export function EventLog({ selectedConnId }: { selectedConnId: number | null }) 
         </label>
       </div>
       <div className="log-body">
-        <div className="log-table">
-          <div className="log-row log-header" role="row">
-            <span className="c-time">time</span>
-            <span className="c-conn">conn</span>
-            <span className="c-kind">kind</span>
-            <span className="c-len">length</span>
-            <span className="c-hex">hex</span>
-            <span className="c-ascii">ascii</span>
+        <div className="log-table" role="grid" aria-label="Events, newest first" aria-rowcount={rows.length + 1}>
+          <div className="log-row log-header" role="row" aria-rowindex={1}>
+            <span className="c-time" role="columnheader">time</span>
+            <span className="c-conn" role="columnheader">conn</span>
+            <span className="c-kind" role="columnheader">kind</span>
+            <span className="c-len" role="columnheader">length</span>
+            <span className="c-hex" role="columnheader">hex</span>
+            <span className="c-ascii" role="columnheader">ascii</span>
           </div>
-          <div className="log-scroll" ref={scroller} data-testid="event-log">
+          <div
+            className="log-scroll"
+            ref={scroller}
+            data-testid="event-log"
+            role={rows.length > 0 ? 'rowgroup' : undefined}
+            onKeyDown={(ev) => {
+              // ↑/↓ move between rows; Enter or Space opens the row's detail (handled on the row).
+              const step = ev.key === 'ArrowDown' ? 1 : ev.key === 'ArrowUp' ? -1 : 0;
+              const from = (ev.target as HTMLElement).closest<HTMLElement>('[data-testid=event-row]');
+              if (step === 0 || from === null) return;
+              ev.preventDefault();
+              const index = Number(from.dataset.index) + step;
+              if (index < 0 || index >= rows.length) return;
+              virtualizer.scrollToIndex(index, { align: 'auto' });
+              requestAnimationFrame(() => scroller.current?.querySelector<HTMLElement>(`[data-index="${index}"]`)?.focus());
+            }}
+          >
             {rows.length === 0 && <p className="empty">No events{events.length > 0 ? ' match the filter' : ' yet'}.</p>}
-            <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+            <div role="presentation" style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
               {virtualizer.getVirtualItems().map((item) => {
                 const e = rows[item.index]!;
                 return (
                   <LogRow
                     key={item.key}
+                    index={item.index}
+                    tabStop={picked === null ? item.index === 0 : picked.seq === e.seq}
                     e={e}
                     top={item.start}
                     picked={picked?.seq === e.seq}
@@ -111,46 +129,74 @@ export function EventLog({ selectedConnId }: { selectedConnId: number | null }) 
   );
 }
 
-function LogRow(props: { e: TcpEvent; top: number; picked: boolean; history: readonly ConfigSince[]; onPick(): void }) {
-  const { e, top, picked, history, onPick } = props;
+function LogRow(props: {
+  e: TcpEvent;
+  index: number;
+  tabStop: boolean;
+  top: number;
+  picked: boolean;
+  history: readonly ConfigSince[];
+  onPick(): void;
+}) {
+  const { e, index, tabStop, top, picked, history, onPick } = props;
   const chunk = bytesCarried(e);
   return (
     <div
       className={`log-row${picked ? ' picked' : ''}`}
       role="row"
+      aria-rowindex={index + 2}
+      aria-selected={picked}
+      tabIndex={tabStop ? 0 : -1}
+      data-index={index}
       data-testid="event-row"
       data-kind={e.kind}
       data-length={chunk?.length ?? ''}
       data-conn-id={e.connId}
       style={{ transform: `translateY(${top}px)` }}
       onClick={onPick}
+      onKeyDown={(ev) => {
+        if (ev.key === 'Enter' || ev.key === ' ') {
+          ev.preventDefault();
+          onPick();
+        }
+      }}
     >
-      <span className="c-time">{clockTime(e.t)}</span>
-      <span className="c-conn">{e.connId === 0 ? '—' : `#${e.connId}`}</span>
-      <span className="c-kind">
+      <span className="c-time" role="gridcell">
+        {clockTime(e.t)}
+      </span>
+      <span className="c-conn" role="gridcell">
+        {e.connId === 0 ? '—' : `#${e.connId}`}
+      </span>
+      <span className="c-kind" role="gridcell">
         <span className="kind" style={{ color: kindColor(e.kind) }}>
           {e.kind}
         </span>
       </span>
-      <span className="c-len">{chunk ? chunk.length : ''}</span>
+      <span className="c-len" role="gridcell">
+        {chunk ? chunk.length : ''}
+      </span>
       {chunk ? (
         <>
           {e.kind === 'message' ? (
             // A message repeats bytes the reads above already show in hex; which reads carried it says more.
-            <span className="c-hex c-note">{describeEvent(e)}</span>
+            <span className="c-hex c-note" role="gridcell">
+              {describeEvent(e)}
+            </span>
           ) : (
-            <span className="c-hex">
+            <span className="c-hex" role="gridcell">
               {chunk.hex}
               {chunk.truncated ? ' …' : ''}
             </span>
           )}
-          <span className="c-ascii">
+          <span className="c-ascii" role="gridcell">
             {eventAscii(chunk)}
             {chunk.truncated ? ' …' : ''}
           </span>
         </>
       ) : (
-        <span className="c-desc">{e.kind === 'config' ? describeConfigChange(configAt(history, e.seq - 0.25), e.config) : describeEvent(e)}</span>
+        <span className="c-desc" role="gridcell">
+          {e.kind === 'config' ? describeConfigChange(configAt(history, e.seq - 0.25), e.config) : describeEvent(e)}
+        </span>
       )}
     </div>
   );

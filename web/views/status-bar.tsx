@@ -13,9 +13,12 @@ export function StatusBar() {
   const open = connections.filter((c) => c.state === 'open').length;
   return (
     <header className="status-bar">
-      <span className="brand">
+      <a className="skip-link" href="#data">
+        Skip to the data
+      </a>
+      <h1 className="brand">
         tcp<span>scope</span>
-      </span>
+      </h1>
       <span data-testid="live-status" role="status" className={`link link-${link}`}>
         <i aria-hidden="true" />
         {link === 'live' ? 'live' : link === 'connecting' ? 'connecting' : 'disconnected'}
