@@ -64,6 +64,24 @@ describe('controls', () => {
       await page.locator('[data-testid=event-row][data-kind=config]').filter({ hasText: 'reading stopped' }).waitFor();
     });
 
+    it(`filters the log with the display filter and says where a filter goes wrong at ${at}`, async () => {
+      const { page } = await open(screen);
+      await page.getByRole('button', { name: 'Send burst' }).click();
+      await page.getByTestId('ribbon-summary').filter({ hasText: '3 writes → 1 read' }).waitFor();
+      const filter = page.getByLabel('Display filter');
+      await filter.scrollIntoViewIfNeeded();
+      await filter.fill('kind==read && length==21');
+      await page.getByTestId('log-count').filter({ hasText: /^1 of / }).waitFor();
+      expect(await page.getByTestId('event-row').count()).toBe(1);
+      await filter.fill('dir==c2s && len==7');
+      await page.getByTestId('log-count').filter({ hasText: /^3 of / }).waitFor();
+      await filter.fill('len >');
+      await page.getByTestId('log-filter-error').filter({ hasText: 'expected a value after >' }).waitFor();
+      expect(await filter.getAttribute('aria-invalid')).toBe('true');
+      await filter.fill('');
+      expect(await page.getByTestId('log-filter-error').count()).toBe(0);
+    });
+
     it(`shows a scenario's first connection, its whole config and a way back at ${at}`, async () => {
       const { scope, page } = await open(screen);
       // Scenario 6 speaks of its first client first: that one is selected, the second is compared beside it.
