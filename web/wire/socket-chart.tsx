@@ -133,7 +133,7 @@ function OneLook({ samples }: { samples: readonly SampleEvent[] }) {
         </tbody>
       </table>
       <p className="muted small-text">
-        One look only: this connection came and went between two samples. Hold one open (<code>nc</code>) and pause reading to watch its queues over time.
+        One look only: this connection came and went between two samples. Hold one open (<code>nc</code>) and stop reading to watch its queues over time.
       </p>
     </div>
   );
