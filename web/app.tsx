@@ -7,7 +7,6 @@ import { NoticeProvider } from './controls/notice.tsx';
 import { ReplyModeControl } from './controls/server-reading.tsx';
 import { useStoreView } from './stream/event-store.ts';
 import { useBackfill } from './stream/use-backfill.ts';
-import { ByteRibbon } from './views/byte-ribbon.tsx';
 import { ConnectionList } from './views/connection-list.tsx';
 import { EventLog } from './views/event-log.tsx';
 import { ReadsChart } from './views/reads-chart.tsx';
@@ -20,6 +19,8 @@ import { ScenariosPanel } from './scenarios/scenarios-panel.tsx';
 import { LiveOnly } from './session/live-only.tsx';
 import { SessionBar } from './session/session-bar.tsx';
 import { linkedConnection } from './session/view-link.ts';
+import { RibbonStack } from './views/ribbon-stack.tsx';
+import { scenarioSelection } from './scenarios/scenario-selection.ts';
 
 export function App() {
   const { connections } = useStoreView();
@@ -27,6 +28,7 @@ export function App() {
   const selected = selectedConnection(connections, pinned);
   const isPinned = pinned !== null && selected?.id === pinned;
   const [view, setView] = useState<MainView>('reads');
+  const [compareId, setCompareId] = useState<number | null>(null);
   useBackfill(selected);
 
   return (
@@ -42,16 +44,23 @@ export function App() {
           </LiveOnly>
           <ViewSwitch view={view} onChange={setView} />
         </div>
-        <ScenariosPanel onRan={() => setPinned(null)} />
+        <ScenariosPanel
+          onRan={(run) => {
+            const pick = scenarioSelection(run.connIds);
+            setPinned(pick.pinned);
+            setCompareId(pick.compare);
+          }}
+          onSelect={setPinned}
+        />
         <SessionBar pinned={pinned} />
-        <main className={view === 'wire' ? 'grid wire-grid' : 'grid'}>
+        <main id="data" tabIndex={-1} className={view === 'wire' ? 'grid wire-grid' : 'grid'}>
           <ConnectionList selectedId={selected?.id ?? null} pinned={isPinned} onSelect={setPinned} />
           {view === 'wire' ? (
             <WireView conn={selected} />
           ) : (
             <>
               <ReadsChart conn={selected} />
-              <ByteRibbon conn={selected} />
+              <RibbonStack selected={selected} connections={connections} compareId={compareId} onCompare={setCompareId} />
               <EventLog selectedConnId={selected?.id ?? null} />
             </>
           )}

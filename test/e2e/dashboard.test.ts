@@ -84,7 +84,7 @@ describe('dashboard', () => {
     await page.screenshot({ path: '/tmp/tcpscope-dashboard.png' });
   });
 
-  it('presets apply at once and the server’s refusal is shown in its own words', async () => {
+  it('presets apply at once and a bad value is refused in the page, saying what is allowed', async () => {
     const scope = await startScope();
     const page = await openDashboard(scope);
 
@@ -99,7 +99,7 @@ describe('dashboard', () => {
     const input = page.getByLabel('Read buffer');
     await input.fill('0');
     await input.press('Enter');
-    await page.getByTestId('notice').filter({ hasText: 'must be an integer from 1 to 65536' }).waitFor();
+    await page.getByTestId('buffer-invalid').filter({ hasText: '1–65536 B' }).waitFor();
     expect((await getConfig(scope)).bufferSize).toBe(7);
   });
 
@@ -129,7 +129,7 @@ describe('dashboard', () => {
     await sendBurst(page);
     await readRows(page, 21).first().waitFor();
 
-    await page.getByRole('button', { name: 'Pause' }).click();
+    await page.getByRole('button', { name: 'Freeze' }).click();
     const rowsBefore = await page.getByTestId('event-row').count();
     const accepted = await fetch(`${scope.httpUrl}/api/bursts`, {
       method: 'POST',

@@ -119,8 +119,8 @@ describe('wire view', () => {
     const scope = await startScope();
     expect(await scope.capture.whenListening()).toBe(true);
     const page = await openWireView(scope);
-    await page.getByRole('switch', { name: 'Pause reading' }).click();
-    await page.getByRole('switch', { name: 'Pause reading', checked: true }).waitFor();
+    await page.getByRole('switch', { name: 'Stop reading' }).click();
+    await page.getByRole('switch', { name: 'Stop reading', checked: true }).waitFor();
     expect((await getConfig(scope)).paused).toBe(true);
 
     const socket = await connectTcp(scope.tcpPort);
@@ -138,8 +138,8 @@ describe('wire view', () => {
     expect(await ladder(page, id).getAttribute('data-reads')).toBe('0');
     await page.screenshot({ path: '/tmp/tcpscope-wire-paused.png' });
 
-    await page.getByRole('switch', { name: 'Pause reading' }).click();
-    await page.getByRole('switch', { name: 'Pause reading', checked: false }).waitFor();
+    await page.getByRole('switch', { name: 'Stop reading' }).click();
+    await page.getByRole('switch', { name: 'Stop reading', checked: false }).waitFor();
     expect((await getConfig(scope)).paused).toBe(false);
     await page.locator(`[data-testid=wire-ladder][data-conn-id="${id}"][data-bytes-read="5000"]`).waitFor();
   });

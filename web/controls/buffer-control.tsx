@@ -1,6 +1,7 @@
 // The echo server's read buffer: the one setting that decides how the stream is cut into reads.
 import { useState } from 'react';
-import { BUFFER_SIZE_MAX, BUFFER_SIZE_MIN, BUFFER_SIZE_PRESETS } from '../../shared/limits.ts';
+import { BUFFER_SIZE_PRESETS } from '../../shared/limits.ts';
+import { BUFFER_RANGE_TEXT, parseBufferInput } from './buffer-input.ts';
 import { api } from '../api.ts';
 import { useStore, useStoreView } from '../stream/event-store.ts';
 import { useCommand } from './notice.tsx';
@@ -14,6 +15,9 @@ export function BufferControl() {
   const command = useCommand();
   // What the user is typing; null shows the server's value, so a change from elsewhere shows too.
   const [draft, setDraft] = useState<string | null>(null);
+  // Checked here, as the burst form checks its fields: a bad value is never sent, and says why beside the field.
+  const checked = draft === null ? null : parseBufferInput(draft);
+  const problem = checked !== null && !checked.ok ? checked.message : null;
 
   const apply = async (value: number) => {
     const config = await command('Read buffer', () => api.patchConfig({ bufferSize: value }));
@@ -21,9 +25,10 @@ export function BufferControl() {
     setDraft(null);
   };
   const commitDraft = () => {
-    if (draft === null) return;
-    if (draft.trim() === '' || Number(draft) === current) setDraft(null);
-    else void apply(Number(draft));
+    if (checked === null || !checked.ok) return;
+    // Taken: the field shows the value as applied ("1e3" becomes 1000).
+    if (checked.value === current) setDraft(null);
+    else void apply(checked.value);
   };
 
   return (
@@ -35,10 +40,10 @@ export function BufferControl() {
       <input
         id="read-buffer"
         className="num"
-        type="number"
+        type="text"
         inputMode="numeric"
-        min={BUFFER_SIZE_MIN}
-        max={BUFFER_SIZE_MAX}
+        aria-invalid={problem !== null || undefined}
+        aria-describedby="read-buffer-range"
         value={draft ?? current ?? ''}
         onChange={(e) => setDraft(e.target.value)}
         onKeyDown={(e) => {
@@ -47,7 +52,14 @@ export function BufferControl() {
         }}
         onBlur={commitDraft}
       />
-      <span className="unit">B</span>
+      <span className="unit" id="read-buffer-range">
+        {BUFFER_RANGE_TEXT}
+      </span>
+      {problem !== null && (
+        <span className="hint warn-text" role="status" data-testid="buffer-invalid">
+          {problem}
+        </span>
+      )}
     </div>
   );
 }

@@ -100,7 +100,7 @@ export function BurstForm({ onSent }: { onSent?: (connId: number) => void }) {
         className="num narrow"
         aria-label="Interval (ms)"
         aria-invalid={invalid === 'intervalMs' || undefined}
-        title={`Pause between writes, ${BURST_INTERVAL_MS_MIN}–${BURST_INTERVAL_MS_MAX} ms; 0 sends them all at once`}
+        title={`Gap between writes, ${BURST_INTERVAL_MS_MIN}–${BURST_INTERVAL_MS_MAX} ms; 0 sends them all at once`}
         type="number"
         min={BURST_INTERVAL_MS_MIN}
         max={BURST_INTERVAL_MS_MAX}

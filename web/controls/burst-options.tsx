@@ -163,7 +163,7 @@ export function BurstOptions(props: {
           className="num narrow"
           aria-label="Gap (ms)"
           aria-invalid={invalid === 'chunkGapMs' || undefined}
-          title={`Pause between two pieces, ${BURST_INTERVAL_MS_MIN}–${BURST_INTERVAL_MS_MAX} ms; with no gap and no interval all writes leave together`}
+          title={`Gap between two pieces, ${BURST_INTERVAL_MS_MIN}–${BURST_INTERVAL_MS_MAX} ms; with no gap and no interval all writes leave together`}
           type="number"
           min={BURST_INTERVAL_MS_MIN}
           max={BURST_INTERVAL_MS_MAX}

@@ -1,4 +1,4 @@
-// Pause and Clear act on this page only: the server keeps recording, and the counters keep counting.
+// Freeze and Clear act on this page only: the server keeps recording, and the counters keep counting.
 import { useStore, useStoreView } from '../stream/event-store.ts';
 
 export function ViewControls() {
@@ -10,10 +10,10 @@ export function ViewControls() {
         type="button"
         aria-pressed={paused}
         className={paused ? 'warn' : ''}
-        title={paused ? 'Show everything that arrived meanwhile' : 'Freeze the view; events keep arriving and are counted'}
+        title={paused ? 'Show everything that arrived meanwhile' : 'Freeze this page’s view; the server keeps reading, events keep arriving and are counted'}
         onClick={() => store.setPaused(!paused)}
       >
-        {paused ? `Resume${pending > 0 ? ` (+${pending.toLocaleString()})` : ''}` : 'Pause'}
+        {paused ? `Resume${pending > 0 ? ` (+${pending.toLocaleString()})` : ''}` : 'Freeze'}
       </button>
       <button type="button" title="Empty the log, chart and ribbon; open connections stay" onClick={() => store.clear()}>
         Clear

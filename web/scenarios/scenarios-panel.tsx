@@ -7,7 +7,7 @@ import { useStoreView } from '../stream/event-store.ts';
 import { runScenario } from './scenarios-api.ts';
 import './scenarios.css';
 
-export function ScenariosPanel({ onRan }: { onRan?: (run: ScenarioRun) => void }) {
+export function ScenariosPanel({ onRan, onSelect }: { onRan?: (run: ScenarioRun) => void; onSelect?: (id: number) => void }) {
   const { link } = useStoreView();
   const command = useCommand();
   const [running, setRunning] = useState<ScenarioName | null>(null);
@@ -45,7 +45,19 @@ export function ScenariosPanel({ onRan }: { onRan?: (run: ScenarioRun) => void }
       {last && (
         <div className="scenario-caption" role="status" data-testid="scenario-caption">
           <b>{last.title}</b>
-          <span className="muted"> · connection{last.connIds.length === 1 ? '' : 's'} {last.connIds.map((id) => `#${id}`).join(', ')}</span>
+          <span className="muted"> · connection{last.connIds.length === 1 ? '' : 's'} </span>
+          {last.connIds.map((id, i) => (
+            <button
+              key={id}
+              type="button"
+              className="link-button"
+              data-testid="scenario-conn"
+              title={`Show #${id}${last.connIds.length > 1 ? (i === 0 ? ' (the first client)' : ` (client ${i + 1})`) : ''}`}
+              onClick={() => onSelect?.(id)}
+            >
+              #{id}
+            </button>
+          ))}
           <p>{last.caption}</p>
           <button type="button" className="icon-button" aria-label="Dismiss caption" onClick={() => setLast(null)}>
             ×

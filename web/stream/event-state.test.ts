@@ -222,7 +222,8 @@ describe('nextView', () => {
     expect(v1.events).toHaveLength(4);
     expect(v1.events).not.toBe(s.events);
 
-    applyBatch(s, batch([], [conn(1, { reads: 1 })]));
+    // A counter that no write or read stands behind (a reply) changes the connection, not its stream.
+    applyBatch(s, batch([], [conn(1, { replies: 1 })]));
     const v2 = nextView(s, v1, extras, false);
     expect(v2.events).toBe(v1.events);
     expect(v2.streams).toBe(v1.streams);
@@ -246,5 +247,68 @@ describe('nextView', () => {
     expect(frozen.pending).toBe(4);
     const resumed = nextView(s, frozen, extras, false);
     expect(resumed.events).toHaveLength(5);
+  });
+});
+
+describe('summaries', () => {
+  const tutorialConn = { writes: 3, bytesWritten: 21, reads: 1, bytesRead: 21 };
+
+  it('files what a batch counted but did not detail, after its detailed events, with exact counts', () => {
+    const s = createLiveState();
+    applySnapshot(s, snapshot([], [conn(1)]), 'reset');
+    // 1,000 writes of 64 KiB: the batch details two and counts the rest.
+    applyBatch(s, batch([chunk(0, 1, 'write', 0, 65536), chunk(1, 1, 'write', 65536, 65536)], [conn(1, { writes: 1000, bytesWritten: 65_536_000 })], 998));
+    expect(s.streams.get(1)!.summaries).toEqual([{ afterSeq: 1, toSeq: 999, writes: 998, writeBytes: 998 * 65536, reads: 0, readBytes: 0 }]);
+    // The next batch details every read it counts: nothing more is summarised.
+    applyBatch(s, batch([chunk(1000, 1, 'read', 0, 1024)], [conn(1, { writes: 1000, bytesWritten: 65_536_000, reads: 1, bytesRead: 1024 })]));
+    expect(s.streams.get(1)!.summaries).toHaveLength(1);
+  });
+
+  it('says nothing when a batch detailed everything', () => {
+    const s = createLiveState();
+    applySnapshot(s, snapshot([], [conn(1)]), 'reset');
+    applyBatch(s, batch(tutorial, [conn(1, tutorialConn)]));
+    expect(s.streams.get(1)!.summaries).toEqual([]);
+  });
+
+  it('files what a snapshot no longer holds before its first event', () => {
+    const s = createLiveState();
+    // The store kept only the last write and the read of a connection that wrote 3 and read 1.
+    applySnapshot(s, snapshot(tutorial.slice(2), [conn(1, tutorialConn)], 5), 'reset');
+    expect(s.streams.get(1)!.summaries).toEqual([{ afterSeq: -1, toSeq: 2, writes: 2, writeBytes: 14, reads: 0, readBytes: 0 }]);
+  });
+
+  it('shrinks a summary by the events a backfill fetched, and drops it once empty', () => {
+    const s = createLiveState();
+    applySnapshot(s, snapshot([], [conn(1)]), 'reset');
+    applyBatch(s, batch([tutorial[0]!], [conn(1, { writes: 3, bytesWritten: 21 })], 2));
+    expect(s.streams.get(1)!.summaries[0]).toMatchObject({ writes: 2, writeBytes: 14 });
+    mergeEvents(s, [tutorial[1]!]);
+    expect(s.streams.get(1)!.summaries[0]).toMatchObject({ writes: 1, writeBytes: 7 });
+    mergeEvents(s, [tutorial[2]!]);
+    expect(s.streams.get(1)!.summaries).toEqual([]);
+  });
+
+  it('forgets summaries on Clear', () => {
+    const s = createLiveState();
+    applySnapshot(s, snapshot([], [conn(1)]), 'reset');
+    applyBatch(s, batch([], [conn(1, { writes: 3, bytesWritten: 21 })], 3));
+    clearView(s, 5000);
+    expect(s.streams.size).toBe(0);
+    expect(s.summaries.size).toBe(0);
+  });
+
+  it('stays bounded per connection, with the totals intact', () => {
+    const s = createLiveState();
+    applySnapshot(s, snapshot([], [conn(1)]), 'reset');
+    const n = 1200;
+    for (let i = 1; i <= n; i++) {
+      // Each batch details one read and summarises one of 7 bytes.
+      applyBatch(s, batch([chunk(2 * i, 1, 'read', 14 * (i - 1), 7)], [conn(1, { reads: 2 * i, bytesRead: 14 * i })], 1));
+    }
+    const list = s.streams.get(1)!.summaries;
+    expect(list.length).toBeLessThanOrEqual(500);
+    expect(list.reduce((a, m) => a + m.reads, 0)).toBe(n);
+    expect(list.reduce((a, m) => a + m.readBytes, 0)).toBe(7 * n);
   });
 });

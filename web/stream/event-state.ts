@@ -20,9 +20,32 @@ export interface ConnStream {
   reads: ChunkEvent[];
   /** The echo server's replies (server → client bytes). */
   replies: ChunkEvent[];
+  /**
+   * What the live stream counted but did not send in detail, in seq order among the events above: the
+   * chart and the ribbon draw them as exact totals rather than leave a hole. Shared with
+   * `LiveState.summaries`, so that rebuilding the streams keeps them.
+   */
+  summaries: Summary[];
   /** Bumped on every change, so the view layer copies only the streams that changed. */
   version: number;
 }
+
+/**
+ * Writes and reads of one connection that a batch (or a snapshot) counted but did not detail. Exact: the
+ * difference between the connection's counters and the events that came in detail. They happened after
+ * event `afterSeq` and at or before `toSeq`; a backfill that fetches some of them takes them out again.
+ */
+export interface Summary {
+  afterSeq: number;
+  toSeq: number;
+  writes: number;
+  writeBytes: number;
+  reads: number;
+  readBytes: number;
+}
+
+/** Summaries kept per connection; past this the oldest two are merged (the totals stay exact). */
+export const SUMMARIES_PER_CONNECTION_MAX = 500;
 
 export interface LiveStats {
   /** Events that arrived in detail since the page loaded (snapshots included). */
@@ -51,6 +74,8 @@ export interface LiveState {
   /** Oldest first, at most `capacity`. */
   events: TcpEvent[];
   streams: Map<number, ConnStream>;
+  /** Per connection, oldest first: see Summary. */
+  summaries: Map<number, Summary[]>;
   /** Every config the page knows of, with the seq from which it held: which buffer cut which read. */
   configHistory: ConfigSince[];
   /** The highest seq applied; batches never go back before it. */
@@ -78,6 +103,7 @@ export function createLiveState(capacity = CLIENT_EVENT_CAPACITY): LiveState {
     connections: new Map(),
     events: [],
     streams: new Map(),
+    summaries: new Map(),
     configHistory: [],
     lastSeq: -1,
     horizonSeq: -1,
@@ -114,9 +140,23 @@ export function applySnapshot(state: LiveState, msg: SnapshotMessage, mode: Snap
     [{ seq: msg.nextSeq - 0.5, config: msg.config }],
   );
   state.stats.received += incoming.length;
+  const lastKept = kept.at(-1)?.seq ?? -1;
   state.lastSeq = Math.max(msg.nextSeq - 1, state.events.at(-1)?.seq ?? -1);
   state.horizonSeq = state.lastSeq;
+  if (mode === 'reset') state.summaries = new Map();
   rebuildStreams(state);
+  // Whatever the counters hold beyond the events now here happened before the snapshot's first event
+  // (and after the last one kept from before a gap): it left the store, or fell in the gap.
+  for (const c of msg.connections) {
+    if (c.state === 'closed' && (c.closedAt ?? 0) < state.clearedAt) continue;
+    const held = heldCounts(state, c.id);
+    addSummary(state, c.id, lastKept, firstIncoming - 1, {
+      writes: c.writes - held.writes,
+      writeBytes: c.bytesWritten - held.writeBytes,
+      reads: c.reads - held.reads,
+      readBytes: c.bytesRead - held.readBytes,
+    });
+  }
   trimEvents(state);
   state.eventsVersion++;
 
@@ -132,22 +172,36 @@ export function applySnapshot(state: LiveState, msg: SnapshotMessage, mode: Snap
 
 export function applyBatch(state: LiveState, msg: BatchMessage): void {
   let appended = 0;
+  // This batch's detailed writes and reads per connection: its counters minus these were summarised.
+  const detailed = new Map<number, Counts>();
   for (const e of msg.events) {
     if (e.seq <= state.lastSeq) continue; // already in a snapshot that overlapped this batch
     state.lastSeq = e.seq;
     state.events.push(e);
     indexEvent(state, e);
+    if (e.kind === 'write' || e.kind === 'read') countInto(detailed, e);
     appended++;
   }
   state.stats.received += appended;
   state.stats.skipped += msg.skipped;
+  const afterSeq = state.lastSeq;
   state.horizonSeq = Math.max(state.horizonSeq, state.lastSeq + msg.skipped);
   if (appended > 0) {
     trimEvents(state);
     state.eventsVersion++;
   }
   if (msg.connections.length > 0) {
-    for (const c of msg.connections) state.connections.set(c.id, c);
+    for (const c of msg.connections) {
+      const before = state.connections.get(c.id);
+      const seen = detailed.get(c.id);
+      addSummary(state, c.id, afterSeq, state.horizonSeq, {
+        writes: c.writes - (before?.writes ?? 0) - (seen?.writes ?? 0),
+        writeBytes: c.bytesWritten - (before?.bytesWritten ?? 0) - (seen?.writeBytes ?? 0),
+        reads: c.reads - (before?.reads ?? 0) - (seen?.reads ?? 0),
+        readBytes: c.bytesRead - (before?.bytesRead ?? 0) - (seen?.readBytes ?? 0),
+      });
+      state.connections.set(c.id, c);
+    }
     trimConnections(state);
     state.connectionsVersion++;
   }
@@ -173,6 +227,8 @@ export function mergeEvents(state: LiveState, fetched: readonly TcpEvent[]): num
   }
   while (i < fresh.length) merged.push(fresh[i++]!);
   state.events = merged;
+  // What was summarised and is now here in detail is no longer a summary.
+  for (const e of fresh) if (e.kind === 'write' || e.kind === 'read') takeFromSummary(state, e);
   rebuildStreams(state);
   trimEvents(state);
   state.eventsVersion++;
@@ -194,6 +250,11 @@ export function clearView(state: LiveState, now: number): void {
   state.clearedAt = now;
   state.events = [];
   state.streams = new Map();
+  state.summaries = new Map();
+  // The status line counts what the view shows: it starts from zero again too.
+  state.stats.received = 0;
+  state.stats.skipped = 0;
+  state.stats.evicted = 0;
   state.eventsVersion++;
   for (const [id, c] of state.connections) if (c.state === 'closed') state.connections.delete(id);
   state.connectionsVersion++;
@@ -223,10 +284,87 @@ function indexEvent(state: LiveState, e: TcpEvent): void {
 function streamOf(state: LiveState, connId: number): ConnStream {
   let s = state.streams.get(connId);
   if (s === undefined) {
-    s = { connId, writes: [], reads: [], replies: [], version: 0 };
+    let summaries = state.summaries.get(connId);
+    if (summaries === undefined) state.summaries.set(connId, (summaries = []));
+    s = { connId, writes: [], reads: [], replies: [], summaries, version: 0 };
     state.streams.set(connId, s);
   }
   return s;
+}
+
+interface Counts {
+  writes: number;
+  writeBytes: number;
+  reads: number;
+  readBytes: number;
+}
+
+function countInto(counts: Map<number, Counts>, e: ChunkEvent & { kind: 'write' | 'read' }): void {
+  let c = counts.get(e.connId);
+  if (c === undefined) counts.set(e.connId, (c = { writes: 0, writeBytes: 0, reads: 0, readBytes: 0 }));
+  if (e.kind === 'write') c.writes++, (c.writeBytes += e.length);
+  else c.reads++, (c.readBytes += e.length);
+}
+
+/** The writes and reads of a connection the page holds, in detail and as summaries. */
+function heldCounts(state: LiveState, connId: number): Counts {
+  const held = { writes: 0, writeBytes: 0, reads: 0, readBytes: 0 };
+  const s = state.streams.get(connId);
+  for (const e of s?.writes ?? []) held.writes++, (held.writeBytes += e.length);
+  for (const e of s?.reads ?? []) held.reads++, (held.readBytes += e.length);
+  for (const m of state.summaries.get(connId) ?? []) {
+    held.writes += m.writes;
+    held.writeBytes += m.writeBytes;
+    held.reads += m.reads;
+    held.readBytes += m.readBytes;
+  }
+  return held;
+}
+
+/** Files what a batch or snapshot counted but did not detail; nothing when it detailed everything. */
+function addSummary(state: LiveState, connId: number, afterSeq: number, toSeq: number, n: Counts): void {
+  const counts = {
+    writes: Math.max(0, n.writes),
+    writeBytes: Math.max(0, n.writeBytes),
+    reads: Math.max(0, n.reads),
+    readBytes: Math.max(0, n.readBytes),
+  };
+  if (counts.writes + counts.writeBytes + counts.reads + counts.readBytes === 0) return;
+  const s = streamOf(state, connId);
+  const last = s.summaries.at(-1);
+  if (last !== undefined && last.afterSeq === afterSeq) {
+    // The same place (a snapshot's summary, then a batch with nothing detailed): one summary.
+    last.toSeq = Math.max(last.toSeq, toSeq);
+    addCounts(last, counts);
+  } else {
+    s.summaries.push({ afterSeq, toSeq: Math.max(afterSeq, toSeq), ...counts });
+  }
+  if (s.summaries.length > SUMMARIES_PER_CONNECTION_MAX) {
+    const [a, b] = s.summaries.splice(0, 2) as [Summary, Summary];
+    addCounts(a, b);
+    a.toSeq = b.toSeq;
+    s.summaries.unshift(a);
+  }
+  s.version++;
+}
+
+function addCounts(into: Counts, n: Counts): void {
+  into.writes += n.writes;
+  into.writeBytes += n.writeBytes;
+  into.reads += n.reads;
+  into.readBytes += n.readBytes;
+}
+
+/** A fetched event that a summary stood for: the summary shrinks by it, and goes once empty. */
+function takeFromSummary(state: LiveState, e: ChunkEvent & { kind: 'write' | 'read' }): void {
+  const list = state.summaries.get(e.connId);
+  if (list === undefined) return;
+  const i = list.findIndex((m) => m.afterSeq < e.seq && e.seq <= m.toSeq);
+  if (i < 0) return;
+  const m = list[i]!;
+  if (e.kind === 'write') (m.writes = Math.max(0, m.writes - 1)), (m.writeBytes = Math.max(0, m.writeBytes - e.length));
+  else (m.reads = Math.max(0, m.reads - 1)), (m.readBytes = Math.max(0, m.readBytes - e.length));
+  if (m.writes + m.writeBytes + m.reads + m.readBytes === 0) list.splice(i, 1);
 }
 
 function rebuildStreams(state: LiveState): void {
@@ -235,6 +373,10 @@ function rebuildStreams(state: LiveState): void {
   for (const e of state.events) {
     if (e.kind === 'config') continue; // the snapshot's own config is the current one
     indexEvent(state, e);
+  }
+  for (const [id, list] of state.summaries) {
+    if (list.length > 0) streamOf(state, id);
+    else state.summaries.delete(id);
   }
   // Versions keep growing across rebuilds so that a view never mistakes a new stream for an old one.
   for (const [id, s] of state.streams) s.version += (previous.get(id)?.version ?? 0) + 1;
@@ -260,7 +402,7 @@ function trimEvents(state: LiveState): void {
     s.reads.splice(0, n.reads);
     s.replies.splice(0, n.replies);
     s.version++;
-    if (s.writes.length + s.reads.length + s.replies.length === 0) state.streams.delete(connId);
+    if (s.writes.length + s.reads.length + s.replies.length + s.summaries.length === 0) state.streams.delete(connId);
   }
 }
 

@@ -85,7 +85,14 @@ export function nextView(state: LiveState, prev: StoreView, extras: ViewExtras, 
       nextStreams.set(id, old);
     } else {
       streamsChanged = true;
-      nextStreams.set(id, { connId: id, writes: s.writes.slice(), reads: s.reads.slice(), replies: s.replies.slice(), version: s.version });
+      nextStreams.set(id, {
+        connId: id,
+        writes: s.writes.slice(),
+        reads: s.reads.slice(),
+        replies: s.replies.slice(),
+        summaries: s.summaries.map((m) => ({ ...m })),
+        version: s.version,
+      });
     }
   }
   if (streamsChanged) streams = nextStreams;

@@ -7,7 +7,18 @@ import { toAsciiEscaped, toHex } from '../../shared/hex.ts';
 import { formatBytes } from '../format/describe-event.ts';
 import { eventBytes } from '../format/event-bytes.ts';
 import { useStoreView } from '../stream/event-store.ts';
-import { buildRibbon, byteAt, layoutSpans, mappingSummary, overlapping, type Ribbon, type RibbonItem, type Span } from './ribbon-layout.ts';
+import {
+  buildRibbon,
+  byteAt,
+  layoutGaps,
+  layoutSpans,
+  mappingSummary,
+  overlapping,
+  type Gap,
+  type Ribbon,
+  type RibbonItem,
+  type Span,
+} from './ribbon-layout.ts';
 import { useElementWidth } from './use-element-width.ts';
 import { MessageCaption, MessageRow, useMessageLinks, withCarriedReads } from '../framing/message-row.tsx';
 
@@ -38,10 +49,18 @@ function hoverAt(side: Side, span: Span, el: HTMLElement): Hover {
   return { side, span, left, top: body.bottom + 2 };
 }
 
-export function ByteRibbon({ conn }: { conn: Connection | null }) {
+export function ByteRibbon({ conn, label = 'Byte stream', extra }: { conn: Connection | null; label?: string; extra?: ReactNode }) {
   const { streams } = useStoreView();
   const stream = conn ? streams.get(conn.id) : undefined;
-  const ribbon = useMemo(() => buildRibbon(stream?.writes ?? [], stream?.reads ?? []), [stream]);
+  const written = conn?.bytesWritten ?? 0;
+  const read = conn?.bytesRead ?? 0;
+  // Reaches to the exact counters: bytes the page holds no event for are drawn as gaps, never left out.
+  const ribbon = useMemo(
+    () => buildRibbon(stream?.writes ?? [], stream?.reads ?? [], { written, read }),
+    [stream, written, read],
+  );
+  const counts = conn ? { writes: conn.writes, reads: conn.reads, external: conn.origin === 'external' } : undefined;
+  const heldAll = conn === null || (ribbon.writes.length >= conn.writes && ribbon.reads.length >= conn.reads);
   // Framing: the messages row under the reads; a selected message lights up the reads that carried it.
   const messageLinks = useMessageLinks(conn);
   const [zoom, setZoom] = useState<Zoom>('fit');
@@ -73,14 +92,24 @@ export function ByteRibbon({ conn }: { conn: Connection | null }) {
   const readItems = layoutSpans(ribbon.reads, ribbon.start, ppb, from, to);
 
   return (
-    <section className="panel ribbon" aria-label="Byte stream" data-testid="byte-ribbon">
+    <section className="panel ribbon" aria-label={label} data-testid={label === 'Byte stream' ? 'byte-ribbon' : 'byte-ribbon-compared'}>
       <div className="panel-head">
         <h2>Byte stream</h2>
         <span className="muted">client → server{conn ? ` · #${conn.id}` : ''}</span>
-        {total > 0 && <span className="summary" data-testid="ribbon-summary">{mappingSummary(ribbon)}</span>}
+        {total > 0 && (
+          <span className="summary" data-testid={label === 'Byte stream' ? 'ribbon-summary' : 'ribbon-summary-compared'}>
+            {mappingSummary(ribbon, counts)}
+          </span>
+        )}
+        {total > 0 && !heldAll && (
+          <span className="muted small-text" data-testid="ribbon-held" title="Hatched stretches are bytes the live stream counted but did not send in detail, or whose events left the store">
+            drawn: {ribbon.writes.length.toLocaleString()} writes, {ribbon.reads.length.toLocaleString()} reads in detail
+          </span>
+        )}
         {total > 0 && <span className="muted">{formatBytes(total)}</span>}
         <span className="grow" />
-        <div className="segmented small" role="group" aria-label="Ribbon zoom">
+        {extra}
+        <div className="segmented small" role="group" aria-label={`${label} zoom`}>
           <button type="button" aria-pressed={zoom === 'fit'} onClick={() => setZoom('fit')} title="Whole stream in view">
             Fit
           </button>
@@ -110,9 +139,16 @@ export function ByteRibbon({ conn }: { conn: Connection | null }) {
             <p className="empty">{conn ? 'No bytes on this connection yet.' : 'The bytes of the selected connection appear here.'}</p>
           ) : (
             <div className="ribbon-inner" style={{ width: innerWidth }}>
-              <SpanRow side="write" items={writeItems} hover={hover} linked={linked} onHover={setHover} />
+              <SpanRow side="write" items={writeItems} gaps={layoutGaps(ribbon.writeGaps, ribbon.start, ppb, from, to)} hover={hover} linked={linked} onHover={setHover} />
               <ByteRow ribbon={ribbon} ppb={ppb} from={from} to={to} writeItems={writeItems} readItems={readItems} />
-              <SpanRow side="read" items={readItems} hover={hover} linked={withCarriedReads(linked, ribbon.reads, messageLinks)} onHover={setHover} />
+              <SpanRow
+                side="read"
+                items={readItems}
+                gaps={layoutGaps(ribbon.readGaps, ribbon.start, ppb, from, to)}
+                hover={hover}
+                linked={withCarriedReads(linked, ribbon.reads, messageLinks)}
+                onHover={setHover}
+              />
               <MessageRow links={messageLinks} reads={stream?.reads ?? []} start={ribbon.start} ppb={ppb} from={from} to={to} />
             </div>
           )}
@@ -127,13 +163,26 @@ export function ByteRibbon({ conn }: { conn: Connection | null }) {
 function SpanRow(props: {
   side: Side;
   items: RibbonItem[];
+  gaps: { gap: Gap; x: number; w: number }[];
   hover: Hover | null;
   linked: Set<Span>;
   onHover(h: Hover | null): void;
 }) {
-  const { side, items, hover, linked, onHover } = props;
+  const { side, items, gaps, hover, linked, onHover } = props;
   return (
     <div className={`ribbon-row row-${side}`}>
+      {gaps.map(({ gap, x, w }) => (
+        <div
+          key={`g${gap.offset}`}
+          className={`seg seg-${side} seg-summarised`}
+          data-testid={`ribbon-${side}-summarised`}
+          data-length={gap.length}
+          style={{ left: x, width: w }}
+          title={`bytes ${gap.offset.toLocaleString()}–${(gap.offset + gap.length - 1).toLocaleString()}: ${formatBytes(gap.length)} of ${side}s counted exactly but not held here (summarised by the live stream, or gone from the store)`}
+        >
+          {w >= 90 ? <span>{formatBytes(gap.length)} summarised</span> : null}
+        </div>
+      ))}
       {items.map((it) =>
         it.type === 'span' ? (
           <div

@@ -2,16 +2,25 @@
 // `maxPoints`, consecutive events share a point (largest size, true counts and byte sums), so the
 // chart stays fast on any connection and no total is ever an estimate.
 import type { ChunkEvent } from '../../shared/events.ts';
+import type { Summary } from '../stream/event-state.ts';
 
 export const CHART_MAX_POINTS = 2_000;
+
+/** A connection's exact counters (from the server), which the chart's totals must end on. */
+export interface ChartCounters {
+  writes: number;
+  bytesWritten: number;
+  reads: number;
+  bytesRead: number;
+}
 
 export interface ChartPoint {
   /** 1-based position of the point's first event among the connection's writes and reads, in order. */
   x: number;
   /** Position of its last event (equal to `x` when not decimated). */
   xEnd: number;
-  /** Time of the first event, ms since the epoch. */
-  t: number;
+  /** Time of the first event, ms since the epoch; null for a summary, whose events the page never saw. */
+  t: number | null;
   /** Largest write / read in the point, or null when it has none (so that no bar is drawn). */
   write: number | null;
   read: number | null;
@@ -19,57 +28,144 @@ export interface ChartPoint {
   reads: number;
   writeBytes: number;
   readBytes: number;
-  /** Bytes written / read on the connection by the end of the point. From stream offsets, so exact
-   *  even when the server summarised some events instead of sending them. */
+  /**
+   * True for a point standing for calls the live stream counted but did not send (or that left the
+   * store): its counts and bytes are exact, its sizes are the mean call size (`sumWrite`, `sumRead`).
+   */
+  summarised: boolean;
+  sumWrite: number | null;
+  sumRead: number | null;
+  /** Bytes written / read on the connection by the end of the point: exact, summaries included. */
   written: number;
   readTotal: number;
 }
 
 export interface ChartSeries {
   points: ChartPoint[];
-  /** Events behind the points. */
+  /** Events behind the points, in detail. */
   events: number;
+  /** Calls behind the summarised points. */
+  summarisedCalls: number;
   /** How many events share one point (1: none). */
   perPoint: number;
-  /** Largest single write or read: where the buffer line is worth drawing. */
+  /** Largest single write or read (mean size for summaries): where the buffer line is worth drawing. */
   maxSize: number;
 }
 
+/**
+ * `summaries` (in seq order, see web/stream/event-state.ts) are drawn where they happened; whatever the
+ * `counters` hold beyond the events and summaries (events that left the store before the page saw them)
+ * is drawn as one summary first. So the totals end on the counters, exactly, however much was left out.
+ */
 export function chartSeries(
   writes: readonly ChunkEvent[],
   reads: readonly ChunkEvent[],
   maxPoints = CHART_MAX_POINTS,
+  summaries: readonly Summary[] = [],
+  counters?: ChartCounters,
 ): ChartSeries {
   const total = writes.length + reads.length;
   const perPoint = Math.max(1, Math.ceil(total / maxPoints));
   const points: ChartPoint[] = [];
   let wi = 0;
   let ri = 0;
+  let si = 0;
   let written = 0;
   let readTotal = 0;
   let maxSize = 0;
+  let summarisedCalls = 0;
   let cur: ChartPoint | null = null;
+  let n = 1;
 
-  for (let n = 1; n <= total; n++) {
+  const pushSummary = (m: Omit<Summary, 'afterSeq' | 'toSeq'>) => {
+    const calls = m.writes + m.reads;
+    if (calls === 0 && m.writeBytes + m.readBytes === 0) return;
+    if (cur !== null) points.push(cur), (cur = null);
+    written += m.writeBytes;
+    readTotal += m.readBytes;
+    const sumWrite = m.writes > 0 ? Math.round(m.writeBytes / m.writes) : null;
+    const sumRead = m.reads > 0 ? Math.round(m.readBytes / m.reads) : null;
+    maxSize = Math.max(maxSize, sumWrite ?? 0, sumRead ?? 0);
+    summarisedCalls += calls;
+    const x = n;
+    n += Math.max(1, calls);
+    points.push({
+      x,
+      xEnd: n - 1,
+      t: null,
+      write: null,
+      read: null,
+      writes: m.writes,
+      reads: m.reads,
+      writeBytes: m.writeBytes,
+      readBytes: m.readBytes,
+      summarised: true,
+      sumWrite,
+      sumRead,
+      written,
+      readTotal,
+    });
+  };
+
+  if (counters !== undefined) {
+    // What the counters hold beyond everything here came first: it left the store before the page saw it.
+    const held = { writes: writes.length, writeBytes: 0, reads: reads.length, readBytes: 0 };
+    for (const e of writes) held.writeBytes += e.length;
+    for (const e of reads) held.readBytes += e.length;
+    for (const m of summaries) {
+      held.writes += m.writes;
+      held.writeBytes += m.writeBytes;
+      held.reads += m.reads;
+      held.readBytes += m.readBytes;
+    }
+    pushSummary({
+      writes: Math.max(0, counters.writes - held.writes),
+      writeBytes: Math.max(0, counters.bytesWritten - held.writeBytes),
+      reads: Math.max(0, counters.reads - held.reads),
+      readBytes: Math.max(0, counters.bytesRead - held.readBytes),
+    });
+  }
+
+  for (let k = 0; k < total; k++) {
     // Merge the two lists by seq: the order in which things happened on the wire.
     const takeWrite = ri >= reads.length || (wi < writes.length && writes[wi]!.seq < reads[ri]!.seq);
-    const e = takeWrite ? writes[wi++]! : reads[ri++]!;
+    const e = takeWrite ? writes[wi] : reads[ri];
+    while (si < summaries.length && summaries[si]!.afterSeq < e!.seq) pushSummary(summaries[si++]!);
+    if (takeWrite) wi++;
+    else ri++;
+    const ev = e!;
     if (cur === null) {
-      cur = { x: n, xEnd: n, t: e.t, write: null, read: null, writes: 0, reads: 0, writeBytes: 0, readBytes: 0, written, readTotal };
+      cur = {
+        x: n,
+        xEnd: n,
+        t: ev.t,
+        write: null,
+        read: null,
+        writes: 0,
+        reads: 0,
+        writeBytes: 0,
+        readBytes: 0,
+        summarised: false,
+        sumWrite: null,
+        sumRead: null,
+        written,
+        readTotal,
+      };
     }
-    cur.xEnd = n;
+    cur.xEnd = n++;
+    // Offsets are exact too: a gap that no summary explains (a page that missed a batch) still counts.
     if (takeWrite) {
       cur.writes++;
-      cur.writeBytes += e.length;
-      cur.write = Math.max(cur.write ?? 0, e.length);
-      written = Math.max(written, e.offset + e.length);
+      cur.writeBytes += ev.length;
+      cur.write = Math.max(cur.write ?? 0, ev.length);
+      written = Math.max(written + ev.length, ev.offset + ev.length);
     } else {
       cur.reads++;
-      cur.readBytes += e.length;
-      cur.read = Math.max(cur.read ?? 0, e.length);
-      readTotal = Math.max(readTotal, e.offset + e.length);
+      cur.readBytes += ev.length;
+      cur.read = Math.max(cur.read ?? 0, ev.length);
+      readTotal = Math.max(readTotal + ev.length, ev.offset + ev.length);
     }
-    maxSize = Math.max(maxSize, e.length);
+    maxSize = Math.max(maxSize, ev.length);
     cur.written = written;
     cur.readTotal = readTotal;
     if (cur.xEnd - cur.x + 1 === perPoint) {
@@ -77,6 +173,7 @@ export function chartSeries(
       cur = null;
     }
   }
-  if (cur !== null) points.push(cur);
-  return { points, events: total, perPoint, maxSize };
+  if (cur !== null) points.push(cur), (cur = null);
+  while (si < summaries.length) pushSummary(summaries[si++]!);
+  return { points, events: total, summarisedCalls, perPoint, maxSize };
 }

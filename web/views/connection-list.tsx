@@ -45,8 +45,21 @@ export function ConnectionList({ selectedId, pinned, onSelect }: Props) {
             </tr>
           </thead>
           <tbody>
-            {connections.map((c) => (
-              <ConnRow key={c.id} c={c} selected={c.id === selectedId} onSelect={onSelect} />
+            {connections.map((c, i) => (
+              <ConnRow
+                key={c.id}
+                c={c}
+                selected={c.id === selectedId}
+                // One tab stop for the whole list (the selected row); ↑/↓ move within it.
+                tabStop={selectedId === null ? i === 0 : c.id === selectedId}
+                onSelect={onSelect}
+                onStep={(step) => {
+                  const next = connections[i + step];
+                  if (next === undefined) return;
+                  onSelect(next.id);
+                  requestAnimationFrame(() => document.querySelector<HTMLElement>(`[data-testid=conn-row][data-conn-id="${next.id}"]`)?.focus());
+                }}
+              />
             ))}
           </tbody>
         </table>
@@ -58,7 +71,8 @@ export function ConnectionList({ selectedId, pinned, onSelect }: Props) {
   );
 }
 
-function ConnRow({ c, selected, onSelect }: { c: Connection; selected: boolean; onSelect(id: number): void }) {
+function ConnRow(props: { c: Connection; selected: boolean; tabStop: boolean; onSelect(id: number): void; onStep(step: 1 | -1): void }) {
+  const { c, selected, tabStop, onSelect, onStep } = props;
   const external = c.origin === 'external';
   return (
     <tr
@@ -67,12 +81,15 @@ function ConnRow({ c, selected, onSelect }: { c: Connection; selected: boolean; 
       data-state={c.state}
       aria-selected={selected}
       className={selected ? 'selected' : ''}
-      tabIndex={0}
+      tabIndex={tabStop ? 0 : -1}
       onClick={() => onSelect(c.id)}
       onKeyDown={(e) => {
         if (e.key === 'Enter' || e.key === ' ') {
           e.preventDefault();
           onSelect(c.id);
+        } else if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+          e.preventDefault();
+          onStep(e.key === 'ArrowDown' ? 1 : -1);
         }
       }}
     >

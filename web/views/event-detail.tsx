@@ -26,14 +26,14 @@ export function EventDetail({ event, onClose }: { event: TcpEvent; onClose(): vo
           ×
         </button>
       </div>
-      <div className="detail-body">
+      <div className="detail-body" tabIndex={0}>
         <p className="detail-desc">{describeEvent(event)}</p>
         {chunk && (
           <>
             <pre className="hexdump">
               {hexdumpRows(eventBytes(chunk), chunk.offset ?? 0).map((r) => (
                 <div key={r.offset}>
-                  <span className="off">{r.offset}</span>  <span>{r.hex.padEnd(48)}</span> <span className="asc">{r.ascii}</span>
+                  <span className="off">{r.offset}</span>  <span>{r.hex.padEnd(49)}</span> <span className="asc">{r.ascii}</span>
                 </div>
               ))}
             </pre>

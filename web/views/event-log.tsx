@@ -6,19 +6,29 @@ import { EVENT_KINDS, type TcpEvent } from '../../shared/events.ts';
 import { bytesCarried, clockTime, describeEvent } from '../format/describe-event.ts';
 import { eventAscii } from '../format/event-bytes.ts';
 import { useStoreView } from '../stream/event-store.ts';
+import { configAt, type ConfigSince } from '../stream/event-state.ts';
+import { describeConfigChange } from '../format/config-change.ts';
 import { EventDetail } from './event-detail.tsx';
 import { filterLog, kindsPresent, rowsNewerThan } from './log-filter.ts';
 import { kindColor } from './palette.ts';
+import { matchesFilter, parseFilter } from './display-filter.ts';
 
 const ROW_HEIGHT = 22;
 
 export function EventLog({ selectedConnId }: { selectedConnId: number | null }) {
-  const { events } = useStoreView();
+  const { events, configHistory } = useStoreView();
   const [hiddenKinds, setHiddenKinds] = useState<ReadonlySet<string>>(() => new Set());
   const [onlySelected, setOnlySelected] = useState(false);
   const [picked, setPicked] = useState<TcpEvent | null>(null);
   const connId = onlySelected ? selectedConnId : null;
-  const rows = useMemo(() => filterLog(events, { hiddenKinds, connId }), [events, hiddenKinds, connId]);
+  const [filterText, setFilterText] = useState('');
+  const parsed = useMemo(() => parseFilter(filterText), [filterText]);
+  // A filter that does not parse (yet) filters nothing; the error beside it says why.
+  const node = parsed.ok ? parsed.node : null;
+  const rows = useMemo(
+    () => filterLog(events, { hiddenKinds, connId, ...(node === null ? {} : { match: (e: TcpEvent) => matchesFilter(node, e) }) }),
+    [events, hiddenKinds, connId, node],
+  );
   const kinds = useMemo(() => kindsPresent(events, EVENT_KINDS), [events]);
 
   const scroller = useRef<HTMLDivElement>(null);
@@ -69,32 +79,68 @@ export function EventLog({ selectedConnId }: { selectedConnId: number | null }) 
             </button>
           ))}
         </div>
+        <input
+          className="payload log-filter"
+          type="text"
+          aria-label="Display filter"
+          placeholder="filter: len>0 && dir==c2s"
+          title="Display filter: kind, conn, len, dir (c2s/s2c), seq, ack, offset, flags.syn/ack/psh/fin/rst, joined with && || ! and ( ). Examples: len>0 · flags.rst · dir==c2s · kind==read && length<7"
+          data-testid="log-filter"
+          value={filterText}
+          aria-invalid={!parsed.ok || undefined}
+          aria-describedby={parsed.ok ? undefined : 'log-filter-error'}
+          onChange={(ev) => setFilterText(ev.target.value)}
+        />
+        {!parsed.ok && (
+          <span className="hint warn-text" id="log-filter-error" role="status" data-testid="log-filter-error">
+            {parsed.message} (at {parsed.at + 1})
+          </span>
+        )}
         <label className="check">
           <input type="checkbox" checked={onlySelected} onChange={(e) => setOnlySelected(e.target.checked)} />
           only {selectedConnId === null ? 'selected connection' : `#${selectedConnId}`}
         </label>
       </div>
       <div className="log-body">
-        <div className="log-table">
-          <div className="log-row log-header" role="row">
-            <span className="c-time">time</span>
-            <span className="c-conn">conn</span>
-            <span className="c-kind">kind</span>
-            <span className="c-len">length</span>
-            <span className="c-hex">hex</span>
-            <span className="c-ascii">ascii</span>
+        <div className="log-table" role="grid" aria-label="Events, newest first" aria-rowcount={rows.length + 1}>
+          <div className="log-row log-header" role="row" aria-rowindex={1}>
+            <span className="c-time" role="columnheader">time</span>
+            <span className="c-conn" role="columnheader">conn</span>
+            <span className="c-kind" role="columnheader">kind</span>
+            <span className="c-len" role="columnheader">length</span>
+            <span className="c-hex" role="columnheader">hex</span>
+            <span className="c-ascii" role="columnheader">ascii</span>
           </div>
-          <div className="log-scroll" ref={scroller} data-testid="event-log">
+          <div
+            className="log-scroll"
+            ref={scroller}
+            data-testid="event-log"
+            role={rows.length > 0 ? 'rowgroup' : undefined}
+            onKeyDown={(ev) => {
+              // ↑/↓ move between rows; Enter or Space opens the row's detail (handled on the row).
+              const step = ev.key === 'ArrowDown' ? 1 : ev.key === 'ArrowUp' ? -1 : 0;
+              const from = (ev.target as HTMLElement).closest<HTMLElement>('[data-testid=event-row]');
+              if (step === 0 || from === null) return;
+              ev.preventDefault();
+              const index = Number(from.dataset.index) + step;
+              if (index < 0 || index >= rows.length) return;
+              virtualizer.scrollToIndex(index, { align: 'auto' });
+              requestAnimationFrame(() => scroller.current?.querySelector<HTMLElement>(`[data-index="${index}"]`)?.focus());
+            }}
+          >
             {rows.length === 0 && <p className="empty">No events{events.length > 0 ? ' match the filter' : ' yet'}.</p>}
-            <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+            <div role="presentation" style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
               {virtualizer.getVirtualItems().map((item) => {
                 const e = rows[item.index]!;
                 return (
                   <LogRow
                     key={item.key}
+                    index={item.index}
+                    tabStop={picked === null ? item.index === 0 : picked.seq === e.seq}
                     e={e}
                     top={item.start}
                     picked={picked?.seq === e.seq}
+                    history={configHistory}
                     onPick={() => setPicked(picked?.seq === e.seq ? null : e)}
                   />
                 );
@@ -108,45 +154,74 @@ export function EventLog({ selectedConnId }: { selectedConnId: number | null }) 
   );
 }
 
-function LogRow({ e, top, picked, onPick }: { e: TcpEvent; top: number; picked: boolean; onPick(): void }) {
+function LogRow(props: {
+  e: TcpEvent;
+  index: number;
+  tabStop: boolean;
+  top: number;
+  picked: boolean;
+  history: readonly ConfigSince[];
+  onPick(): void;
+}) {
+  const { e, index, tabStop, top, picked, history, onPick } = props;
   const chunk = bytesCarried(e);
   return (
     <div
       className={`log-row${picked ? ' picked' : ''}`}
       role="row"
+      aria-rowindex={index + 2}
+      aria-selected={picked}
+      tabIndex={tabStop ? 0 : -1}
+      data-index={index}
       data-testid="event-row"
       data-kind={e.kind}
       data-length={chunk?.length ?? ''}
       data-conn-id={e.connId}
       style={{ transform: `translateY(${top}px)` }}
       onClick={onPick}
+      onKeyDown={(ev) => {
+        if (ev.key === 'Enter' || ev.key === ' ') {
+          ev.preventDefault();
+          onPick();
+        }
+      }}
     >
-      <span className="c-time">{clockTime(e.t)}</span>
-      <span className="c-conn">{e.connId === 0 ? '—' : `#${e.connId}`}</span>
-      <span className="c-kind">
+      <span className="c-time" role="gridcell">
+        {clockTime(e.t)}
+      </span>
+      <span className="c-conn" role="gridcell">
+        {e.connId === 0 ? '—' : `#${e.connId}`}
+      </span>
+      <span className="c-kind" role="gridcell">
         <span className="kind" style={{ color: kindColor(e.kind) }}>
           {e.kind}
         </span>
       </span>
-      <span className="c-len">{chunk ? chunk.length : ''}</span>
+      <span className="c-len" role="gridcell">
+        {chunk ? chunk.length : ''}
+      </span>
       {chunk ? (
         <>
           {e.kind === 'message' ? (
             // A message repeats bytes the reads above already show in hex; which reads carried it says more.
-            <span className="c-hex c-note">{describeEvent(e)}</span>
+            <span className="c-hex c-note" role="gridcell">
+              {describeEvent(e)}
+            </span>
           ) : (
-            <span className="c-hex">
+            <span className="c-hex" role="gridcell">
               {chunk.hex}
               {chunk.truncated ? ' …' : ''}
             </span>
           )}
-          <span className="c-ascii">
+          <span className="c-ascii" role="gridcell">
             {eventAscii(chunk)}
             {chunk.truncated ? ' …' : ''}
           </span>
         </>
       ) : (
-        <span className="c-desc">{describeEvent(e)}</span>
+        <span className="c-desc" role="gridcell">
+          {e.kind === 'config' ? describeConfigChange(configAt(history, e.seq - 0.25), e.config) : describeEvent(e)}
+        </span>
       )}
     </div>
   );

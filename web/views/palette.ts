@@ -15,7 +15,8 @@ export const COLORS = {
   other: '#8b98a9',
   grid: '#283039',
   axis: '#7d8896',
-  buffer: '#f47067',
+  /** The read buffer line: a limit, not an error, so neither red nor a data colour. */
+  buffer: '#c9d1dc',
 } as const;
 
 export function kindColor(kind: string): string {

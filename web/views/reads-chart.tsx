@@ -37,18 +37,31 @@ export function ReadsChart({ conn }: { conn: Connection | null }) {
   const latest = conn ? streams.get(conn.id) : undefined;
   const manyCalls = (latest?.writes.length ?? 0) + (latest?.reads.length ?? 0) > BARS_MAX_POINTS;
   const stream = useThrottled(latest, manyCalls ? LINES_REDRAW_MS : 0, conn?.id);
-  const series = useMemo(() => chartSeries(stream?.writes ?? [], stream?.reads ?? [], LINE_MAX_POINTS), [stream]);
+  // The exact counters the totals must end on; only their values, so that a new object alone redraws nothing.
+  const counters = useMemo(
+    () => (conn ? { writes: conn.writes, bytesWritten: conn.bytesWritten, reads: conn.reads, bytesRead: conn.bytesRead } : undefined),
+    [conn?.id, conn?.writes, conn?.bytesWritten, conn?.reads, conn?.bytesRead],
+  );
+  const series = useMemo(
+    () => chartSeries(stream?.writes ?? [], stream?.reads ?? [], LINE_MAX_POINTS, stream?.summaries ?? [], counters),
+    [stream, counters],
+  );
+  const hasSummaries = series.summarisedCalls > 0;
+  const heldCalls = series.events;
   // The buffer that cut this connection's reads, which is not the current one after a change.
   const lastRead = stream?.reads.at(-1);
   const buffer = lastRead ? configAt(configHistory, lastRead.seq)?.bufferSize : config?.bufferSize;
   const showBufferLine = buffer !== undefined && series.maxSize > 0 && buffer <= series.maxSize * BUFFER_LINE_MAX_RATIO;
-  const hasWrites = (stream?.writes.length ?? 0) > 0;
+  const hasWrites = (conn?.writes ?? 0) > 0 || (stream?.writes.length ?? 0) > 0;
   // One bar per call while bars stay wider than a few pixels; past that, bars of alternating colour
   // blur into one, and a line per side reads better. Bars also stack a write and a read that share
   // a point, which only one-call points guarantee not to happen.
   const asBars = series.points.length <= BARS_MAX_POINTS && series.perPoint === 1;
   // The page holds the latest events only; the server's counters say how many calls there were.
   const callsMade = conn ? conn.writes + conn.reads : 0;
+  const lastPoint = series.points.at(-1);
+  // Every call of the connection is a summary: its events left the store (or never came in detail).
+  const onlySummaries = series.points.length > 0 && heldCalls === 0;
   const maxRead = useMemo(() => stream?.reads.reduce((m, e) => Math.max(m, e.length), 0) ?? 0, [stream]);
 
   // Built again only when what it draws changes: recharts does real work on every render it gets,
@@ -108,6 +121,14 @@ export function ReadsChart({ conn }: { conn: Connection | null }) {
               ),
               <Line key="rl" yAxisId="size" type="stepAfter" dataKey="read" name="read size" stroke={COLORS.read} dot={false} connectNulls isAnimationActive={false} />,
             ]}
+        {/* Calls the live stream counted but did not send: one bar per bin at their mean size, hatched
+            by opacity and outline, so that they read as totals and never as a hole. */}
+        {hasSummaries && hasWrites && (
+          <Bar yAxisId="size" dataKey="sumWrite" name="writes, summarised (mean)" stackId="sum" fill={COLORS.write} fillOpacity={0.3} stroke={COLORS.write} strokeDasharray="3 2" isAnimationActive={false} maxBarSize={48} />
+        )}
+        {hasSummaries && (
+          <Bar yAxisId="size" dataKey="sumRead" name="reads, summarised (mean)" stackId="sum" fill={COLORS.read} fillOpacity={0.3} stroke={COLORS.read} strokeDasharray="3 2" isAnimationActive={false} maxBarSize={48} />
+        )}
         {hasWrites && (
           <Line
             yAxisId="total"
@@ -142,7 +163,7 @@ export function ReadsChart({ conn }: { conn: Connection | null }) {
         )}
       </ComposedChart>
     ),
-    [series, asBars, hasWrites, showBufferLine, buffer],
+    [series, asBars, hasWrites, hasSummaries, showBufferLine, buffer],
   );
 
   return (
@@ -176,6 +197,10 @@ export function ReadsChart({ conn }: { conn: Connection | null }) {
         data-points={series.points.length}
         data-reads={stream?.reads.length ?? 0}
         data-max-read={maxRead}
+        data-summarised={series.summarisedCalls}
+        data-written={lastPoint?.written ?? 0}
+        data-read-total={lastPoint?.readTotal ?? 0}
+        data-read-ahead={series.points.reduce((m, p) => Math.max(m, p.readTotal - p.written), 0)}
       >
         {/* The chart stays mounted even while empty: mounting recharts costs a long task, better paid at
             page load than at the moment the first burst arrives. */}
@@ -186,14 +211,23 @@ export function ReadsChart({ conn }: { conn: Connection | null }) {
           </p>
         )}
       </div>
-      {(series.perPoint > 1 || callsMade > series.events) && (
+      {onlySummaries && conn && (
+        <p className="chart-note" data-testid="chart-evicted">
+          The events of #{conn.id} have left the event store (it keeps the latest 20,000); the counters are exact:{' '}
+          {conn.origin === 'builtin' && <>{plural(conn.writes, 'write')} ({formatBytes(conn.bytesWritten)}), </>}
+          {plural(conn.reads, 'read')} ({formatBytes(conn.bytesRead)}).
+        </p>
+      )}
+      {(series.perPoint > 1 || hasSummaries) && (
         <div className="foot muted" data-testid="chart-foot">
-          {callsMade > series.events
-            ? `Latest ${series.events.toLocaleString()} of ${callsMade.toLocaleString()} calls`
-            : `${series.events.toLocaleString()} calls`}
+          {`${callsMade.toLocaleString()} calls: ${heldCalls.toLocaleString()} in detail`}
           {series.perPoint > 1
-            ? ` drawn as ${series.points.length.toLocaleString()} points: each is the largest of ${series.perPoint} consecutive calls; hover for exact counts and sums.`
-            : '.'}
+            ? `, drawn as ${series.points.length.toLocaleString()} points (each the largest of ${series.perPoint} consecutive calls)`
+            : ''}
+          {hasSummaries
+            ? `, ${series.summarisedCalls.toLocaleString()} summarised by the live stream or gone from the store, drawn as hatched bins at their mean size with exact counts and bytes.`
+            : '.'}{' '}
+          Hover for exact counts and sums.
         </div>
       )}
     </section>
@@ -221,7 +255,7 @@ function plural(n: number, word: string): string {
   return `${n.toLocaleString()} ${word}${n === 1 ? '' : 's'}`;
 }
 
-const LEGEND_ORDER = ['write size', 'read size', 'total written', 'total read'];
+const LEGEND_ORDER = ['write size', 'read size', 'writes, summarised (mean)', 'reads, summarised (mean)', 'total written', 'total read'];
 function legendOrder(item: { value?: unknown }): number {
   return LEGEND_ORDER.indexOf(String(item.value));
 }
@@ -235,10 +269,33 @@ function ChartTooltip({ active, payload }: { active: boolean; payload: readonly 
   const p = payload?.[0]?.payload as ChartPoint | undefined;
   if (!active || p === undefined) return null;
   const many = p.xEnd > p.x;
+  if (p.summarised) {
+    return (
+      <div className="chart-tip">
+        <div className="tip-title">
+          {many ? `calls ${p.x}–${p.xEnd}` : `call ${p.x}`} · summarised
+        </div>
+        <div className="muted">counted exactly, not sent in detail (or gone from the store)</div>
+        {p.writes > 0 && (
+          <div style={{ color: COLORS.write }}>
+            {plural(p.writes, 'write')}, {formatBytes(p.writeBytes)} (mean {p.sumWrite} B)
+          </div>
+        )}
+        {p.reads > 0 && (
+          <div style={{ color: COLORS.read }}>
+            {plural(p.reads, 'read')}, {formatBytes(p.readBytes)} (mean {p.sumRead} B)
+          </div>
+        )}
+        <div className="muted">
+          so far: written {formatBytes(p.written)} · read {formatBytes(p.readTotal)}
+        </div>
+      </div>
+    );
+  }
   return (
     <div className="chart-tip">
       <div className="tip-title">
-        {many ? `calls ${p.x}–${p.xEnd}` : `call ${p.x}`} · {clockTime(p.t)}
+        {many ? `calls ${p.x}–${p.xEnd}` : `call ${p.x}`} · {p.t === null ? '' : clockTime(p.t)}
       </div>
       {p.writes > 0 && (
         <div style={{ color: COLORS.write }}>

@@ -86,3 +86,33 @@ describe('layoutSpans', () => {
     );
   });
 });
+
+describe('the ribbon under load', () => {
+  it('counts from the exact counters and keeps the outside-client note for external connections only', () => {
+    const r = buildRibbon([chunk('write', 0, 'Hello1\n')], [chunk('read', 0, 'Hello1\n')]);
+    expect(mappingSummary(r, { writes: 1000, reads: 64000, external: false })).toBe('1,000 writes → 64,000 reads');
+    // A built-in connection whose writes were all summarised still has writes.
+    expect(mappingSummary(buildRibbon([], [chunk('read', 0, 'abc')]), { writes: 3, reads: 1, external: false })).toBe('3 writes → 1 read');
+    expect(mappingSummary(buildRibbon([], [chunk('read', 0, 'abc')]), { writes: 0, reads: 1, external: true })).toBe(
+      '1 read (writes of outside clients are not visible)',
+    );
+  });
+
+  it('reaches to the counters and marks what it does not hold as gaps', () => {
+    // Writes held for bytes 0–13, nothing for 14–41; reads held for 28–41 only.
+    const r = buildRibbon(
+      [chunk('write', 0, 'Hello1\n'), chunk('write', 7, 'Hello2\n')],
+      [chunk('read', 28, 'Hello5\nHello6\n')],
+      { written: 42, read: 42 },
+    );
+    expect([r.start, r.end]).toEqual([0, 42]);
+    expect(r.writeGaps).toEqual([{ offset: 14, length: 28 }]);
+    expect(r.readGaps).toEqual([{ offset: 0, length: 28 }]);
+  });
+
+  it('leaves no gap where every byte is held', () => {
+    const r = buildRibbon(threeWrites, oneRead, { written: 21, read: 21 });
+    expect(r.writeGaps).toEqual([]);
+    expect(r.readGaps).toEqual([]);
+  });
+});

@@ -12,15 +12,29 @@ export interface Span {
   event: ChunkEvent;
 }
 
+/** Bytes of one side that the page holds no event for: summarised by the live stream, or gone from the store. */
+export interface Gap {
+  offset: number;
+  length: number;
+}
+
 export interface Ribbon {
-  /** First and one-past-last stream offset that any span covers. */
+  /** First and one-past-last stream offset that any span (or, with totals, any counted byte) covers. */
   start: number;
   end: number;
   writes: Span[];
   reads: Span[];
+  writeGaps: Gap[];
+  readGaps: Gap[];
 }
 
-export function buildRibbon(writes: readonly ChunkEvent[], reads: readonly ChunkEvent[]): Ribbon {
+/** The connection's exact byte counters: the ribbon reaches to them, drawing what it does not hold as gaps. */
+export interface RibbonTotals {
+  written: number;
+  read: number;
+}
+
+export function buildRibbon(writes: readonly ChunkEvent[], reads: readonly ChunkEvent[], totals?: RibbonTotals): Ribbon {
   const toSpans = (events: readonly ChunkEvent[]): Span[] =>
     events
       .filter((e) => e.length > 0)
@@ -31,7 +45,40 @@ export function buildRibbon(writes: readonly ChunkEvent[], reads: readonly Chunk
   let end = 0;
   for (const s of [w[0], r[0]]) if (s) start = Math.min(start, s.offset);
   for (const s of [w.at(-1), r.at(-1)]) if (s) end = Math.max(end, s.offset + s.length);
-  return { start: start === Infinity ? 0 : start, end, writes: w, reads: r };
+  if (start === Infinity) start = 0;
+  if (totals !== undefined) end = Math.max(end, totals.written, totals.read);
+  return {
+    start,
+    end,
+    writes: w,
+    reads: r,
+    writeGaps: gapsOf(w, start, totals?.written ?? 0),
+    readGaps: gapsOf(r, start, totals?.read ?? 0),
+  };
+}
+
+/** The stretches of [start, total) that no span covers. */
+export function gapsOf(spans: readonly Span[], start: number, total: number): Gap[] {
+  const gaps: Gap[] = [];
+  let at = start;
+  for (const s of spans) {
+    if (s.offset > at) gaps.push({ offset: at, length: s.offset - at });
+    at = Math.max(at, s.offset + s.length);
+  }
+  if (total > at) gaps.push({ offset: at, length: total - at });
+  return gaps;
+}
+
+/** The gaps that show between pixels `pxFrom` and `pxTo`, at least 2 px wide each. */
+export function layoutGaps(gaps: readonly Gap[], start: number, ppb: number, pxFrom: number, pxTo: number): { gap: Gap; x: number; w: number }[] {
+  const out: { gap: Gap; x: number; w: number }[] = [];
+  for (const gap of gaps) {
+    const x = (gap.offset - start) * ppb;
+    const w = Math.max(2, gap.length * ppb);
+    if (x + w < pxFrom || x > pxTo) continue;
+    out.push({ gap, x, w });
+  }
+  return out;
 }
 
 /** Index of the first span that ends after `offset` (spans are sorted and do not overlap). */
@@ -65,12 +112,26 @@ export function byteAt(ribbon: Ribbon, offset: number): number | undefined {
   return undefined;
 }
 
-/** One line that says what happened to the boundaries, e.g. "3 writes → 1 read". */
-export function mappingSummary(r: Ribbon): string {
-  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
-  if (r.writes.length === 0 && r.reads.length === 0) return 'no bytes yet';
-  if (r.writes.length === 0) return `${plural(r.reads.length, 'read')} (writes of outside clients are not visible)`;
-  return `${plural(r.writes.length, 'write')} → ${plural(r.reads.length, 'read')}`;
+/** What the summary counts: the connection's exact counters, and whose writes they are. */
+export interface MappingCounts {
+  writes: number;
+  reads: number;
+  external: boolean;
+}
+
+/**
+ * One line that says what happened to the boundaries, e.g. "3 writes → 1 read". With `counts` the numbers
+ * are the connection's exact counters, not the spans the page holds; only an outside client's writes are
+ * invisible, so only an external connection says so.
+ */
+export function mappingSummary(r: Ribbon, counts?: MappingCounts): string {
+  const plural = (n: number, word: string) => `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
+  const writes = counts?.writes ?? r.writes.length;
+  const reads = counts?.reads ?? r.reads.length;
+  const external = counts?.external ?? r.writes.length === 0;
+  if (writes === 0 && reads === 0) return 'no bytes yet';
+  if (external) return `${plural(reads, 'read')} (writes of outside clients are not visible)`;
+  return `${plural(writes, 'write')} → ${plural(reads, 'read')}`;
 }
 
 export type RibbonItem =

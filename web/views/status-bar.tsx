@@ -3,6 +3,8 @@ import { useSyncExternalStore } from 'react';
 import { useStore, useStoreView, type EchoAddress } from '../stream/event-store.ts';
 import { NoticeBar } from '../controls/notice.tsx';
 import { ViewControls } from '../controls/view-controls.tsx';
+import { ConfigReset } from '../controls/config-reset.tsx';
+import { describeFraming } from '../framing/framing-text.ts';
 
 export function StatusBar() {
   const { link, config, stats, connections, paused, pending } = useStoreView();
@@ -11,24 +13,29 @@ export function StatusBar() {
   const open = connections.filter((c) => c.state === 'open').length;
   return (
     <header className="status-bar">
-      <span className="brand">
+      <a className="skip-link" href="#data">
+        Skip to the data
+      </a>
+      <h1 className="brand">
         tcp<span>scope</span>
-      </span>
+      </h1>
       <span data-testid="live-status" role="status" className={`link link-${link}`}>
         <i aria-hidden="true" />
         {link === 'live' ? 'live' : link === 'connecting' ? 'connecting' : link === 'replay' ? 'replay' : 'disconnected'}
       </span>
       {link === 'disconnected' && <span className="muted">reconnecting…</span>}
-      {paused && <span className="badge warn">view paused{pending > 0 ? ` · ${pending.toLocaleString()} new` : ''}</span>}
+      {paused && <span className="badge warn">view frozen{pending > 0 ? ` · ${pending.toLocaleString()} new` : ''}</span>}
       <span className="sep" />
       {config && (
         <span className="muted" data-testid="config-summary">
-          echo server: buffer <b>{config.bufferSize} B</b> · reply <b>{config.replyMode}</b>
-          {config.paused && <b className="warn-text"> · not reading</b>}
+          echo server: buffer <b>{config.bufferSize} B</b> · reply <b>{config.replyMode}</b> · framing{' '}
+          <b>{describeFraming(config.framing)}</b>
+          {config.paused && <b className="warn-text"> · reading stopped</b>}
         </span>
       )}
+      {config && link !== 'replay' && <ConfigReset config={config} />}
       <span className="muted">
-        <b>{open}</b> open · <b>{stats.received.toLocaleString()}</b> events
+        <b>{open}</b> open · <b data-testid="event-count">{stats.received.toLocaleString()}</b> events
         {stats.skipped > 0 && <> · <b>{stats.skipped.toLocaleString()}</b> summarised</>}
         {stats.missed > 0 && <> · <b className="warn-text">{stats.missed.toLocaleString()}</b> missed</>}
       </span>

@@ -4,17 +4,19 @@ import type { StreamHealth } from './stream-health.ts';
 interface Item {
   key: keyof Omit<StreamHealth, 'notes'>;
   label: string;
+  /** The label for exactly one. */
+  one: string;
   title: string;
   /** Drawn as a problem when above zero. */
   bad: boolean;
 }
 
 const ITEMS: Item[] = [
-  { key: 'segments', label: 'segments', title: 'Captured TCP segments of this connection', bad: false },
-  { key: 'retransmissions', label: 'retransmissions', title: 'Segments whose sequence number and payload were already sent that way', bad: true },
-  { key: 'zeroWindows', label: 'zero windows', title: 'Segments advertising a window of 0: the receiver has no room, the sender must wait', bad: true },
-  { key: 'windowUpdates', label: 'window updates', title: 'Pure ACKs that only open (or shrink) the window', bad: false },
-  { key: 'resets', label: 'resets', title: 'Segments with RST: the connection was torn down at once', bad: true },
+  { key: 'segments', label: 'segments', one: 'segment', title: 'Captured TCP segments of this connection', bad: false },
+  { key: 'retransmissions', label: 'retransmissions', one: 'retransmission', title: 'Segments whose sequence number and payload were already sent that way', bad: true },
+  { key: 'zeroWindows', label: 'zero windows', one: 'zero window', title: 'Segments advertising a window of 0: the receiver has no room, the sender must wait', bad: true },
+  { key: 'windowUpdates', label: 'window updates', one: 'window update', title: 'Pure ACKs that only open (or shrink) the window', bad: false },
+  { key: 'resets', label: 'resets', one: 'reset', title: 'Segments with RST: the connection was torn down at once', bad: true },
 ];
 
 export function HealthStrip({ health }: { health: StreamHealth }) {
@@ -25,7 +27,7 @@ export function HealthStrip({ health }: { health: StreamHealth }) {
         const tone = n > 0 ? (it.bad ? 'bad' : 'info') : 'none';
         return (
           <span key={it.key} className={`health-item tone-${tone}`} title={it.title} data-testid={`health-${it.key}`} data-count={n}>
-            <b>{n.toLocaleString()}</b> {it.label}
+            <b>{n.toLocaleString()}</b> {n === 1 ? it.one : it.label}
           </span>
         );
       })}

@@ -34,7 +34,7 @@ export function PacketDetail({ segment, notes, wire, conn, chosen }: Props) {
         <span className="grow" />
         {segment && !chosen && <span className="muted small-text">the first data segment · click any arrow for another</span>}
       </div>
-      <div className="detail-body" data-testid="packet-detail" data-seq={segment?.seq ?? ''}>
+      <div className="detail-body" tabIndex={0} data-testid="packet-detail" data-seq={segment?.seq ?? ''}>
         {segment === null ? (
           <p className="empty">Click an arrow in the ladder to take its segment apart: header fields, the length arithmetic and its payload bytes.</p>
         ) : (

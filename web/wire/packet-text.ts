@@ -35,7 +35,7 @@ type LengthFields = Pick<SegmentEvent, 'ipVersion' | 'ipTotalLength' | 'ipHeader
  */
 export function payloadSubtraction(s: LengthFields): string {
   const ipHeader = s.ipVersion === 6 ? 'IPv6 header' : 'IP header';
-  return `IP total length ${s.ipTotalLength} − ${ipHeader} ${s.ipHeaderLength} − TCP header ${s.tcpHeaderLength} = ${s.payloadLength} bytes payload`;
+  return `IP total length ${s.ipTotalLength} − ${ipHeader} ${s.ipHeaderLength} − TCP header ${s.tcpHeaderLength} = ${s.payloadLength} ${s.payloadLength === 1 ? 'byte' : 'bytes'} payload`;
 }
 
 /** Where the numbers of the subtraction come from, in a sentence or two. */

@@ -70,7 +70,9 @@ export function SequenceLadder({ wire, conn, health, selectedSeq, onSelect }: Pr
       row++;
     }
     const key = keyOf(item);
-    drawn.push(<Row key={key} item={item} y={yOf(row)} t0={layout.t0} g={geometry} selectedSeq={selectedSeq} linked={linked.has(key)} onSelect={onSelect} />);
+    drawn.push(
+      <Row key={key} item={item} y={yOf(row)} t0={layout.t0} g={geometry} selectedSeq={selectedSeq} firstSeq={wire.segments[0]?.seq ?? null} linked={linked.has(key)} onSelect={onSelect} />,
+    );
     row++;
   });
 
@@ -104,8 +106,19 @@ export function SequenceLadder({ wire, conn, health, selectedSeq, onSelect }: Pr
             data-segments={wire.segments.length}
             data-reads={wire.reads.length}
             data-bytes-read={wire.reads.reduce((n, r) => n + r.length, 0)}
-            role="list"
-            aria-label="Segments, writes and reads in time order"
+            role="group"
+            aria-label="Segments, writes and reads in time order; ↑ and ↓ step between segments"
+            onKeyDown={(e) => {
+              // ↑/↓ (and k/j) step from segment to segment, as in a packet list.
+              const step = e.key === 'ArrowDown' || e.key === 'j' ? 1 : e.key === 'ArrowUp' || e.key === 'k' ? -1 : 0;
+              if (step === 0 || wire.segments.length === 0) return;
+              e.preventDefault();
+              const at = wire.segments.findIndex((s) => s.seq === selectedSeq);
+              const next = wire.segments[Math.max(0, Math.min(wire.segments.length - 1, at < 0 ? 0 : at + step))]!;
+              onSelect(next.seq);
+              const el = e.currentTarget.querySelector<SVGGElement>(`[data-testid=ladder-segment][data-seq="${next.seq}"]`);
+              el?.focus();
+            }}
           >
             <line className="lane" x1={clientX} x2={clientX} y1={0} y2={height} />
             <line className="lane" x1={serverX} x2={serverX} y1={0} y2={height} />
@@ -150,12 +163,14 @@ interface RowProps {
   t0: number;
   g: Geometry;
   selectedSeq: number | null;
+  /** The first segment: the ladder's one tab stop while none is selected. */
+  firstSeq: number | null;
   /** Its bytes travelled in the selected segment. */
   linked: boolean;
   onSelect(seq: number): void;
 }
 
-function Row({ item, y, t0, g, selectedSeq, linked, onSelect }: RowProps) {
+function Row({ item, y, t0, g, selectedSeq, firstSeq, linked, onSelect }: RowProps) {
   const time = (
     <text className="ladder-time" x={TIME_W - 8} y={y + 4} textAnchor="end">
       {item.t === t0 ? '0' : `+${durationText(item.t - t0)}`}
@@ -165,18 +180,29 @@ function Row({ item, y, t0, g, selectedSeq, linked, onSelect }: RowProps) {
     return (
       <g>
         {time}
-        <SegmentArrow seg={item.segment} notes={item.notes} y={y} g={g} selected={item.segment.seq === selectedSeq} onSelect={onSelect} />
+        <SegmentArrow
+          seg={item.segment}
+          notes={item.notes}
+          y={y}
+          g={g}
+          selected={item.segment.seq === selectedSeq}
+          first={item.segment.seq === firstSeq}
+          onSelect={onSelect}
+        />
       </g>
     );
   }
   const maxChars = Math.floor((g.side - 22) / CHAR_W);
   if (item.kind === 'close') {
     const bad = item.event.reason === 'reset' || item.event.reason === 'error';
-    const text = `close · ${closeReasonText(item.event.reason)}${item.event.code ? ` ${item.event.code}` : ''}`;
+    const full = `close · ${closeReasonText(item.event.reason)}${item.event.code ? ` ${item.event.code}` : ''}`;
+    // The short form fits the lane ("close · end"); the whole reason is the mark's title.
+    const text = full.length <= maxChars ? full : `close · ${item.event.reason}`;
     return (
       <>
         {time}
         <g className={`ladder-mark mark-close ${bad ? 'bad' : ''}`} data-testid="ladder-close" data-reason={item.event.reason}>
+          <title>{full}</title>
           <circle cx={g.serverX} cy={y} r={4} />
           <text x={g.serverX + 12} y={y + 4}>
             {clip(text, maxChars)}
@@ -218,6 +244,7 @@ function SegmentArrow({
   y,
   g,
   selected,
+  first,
   onSelect,
 }: {
   seg: SegmentEvent;
@@ -225,6 +252,7 @@ function SegmentArrow({
   y: number;
   g: Geometry;
   selected: boolean;
+  first: boolean;
   onSelect(seq: number): void;
 }) {
   const kind = arrowKind(seg);
@@ -254,7 +282,7 @@ function SegmentArrow({
       data-len={seg.payloadLength}
       data-seq={seg.seq}
       role="button"
-      tabIndex={0}
+      tabIndex={selected || first ? 0 : -1}
       aria-pressed={selected}
       aria-label={`${seg.direction === 'c2s' ? 'client to server' : 'server to client'} ${label}`}
       onClick={activate}

@@ -1,6 +1,6 @@
 // The kernel's view of both sockets of the connection over time, as ss reports it: bytes waiting to
 // be read (Recv-Q), bytes sent but not yet acknowledged (Send-Q), and the window each end advertises.
-// Pause reading and the server's Recv-Q climbs while its window shrinks.
+// Stop reading and the server's Recv-Q climbs while its window shrinks.
 import { useMemo } from 'react';
 import { CartesianGrid, Legend, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
 import type { SampleEvent } from '../../shared/wire.ts';
@@ -95,7 +95,7 @@ export function SocketChart({ samples, connId }: { samples: readonly SampleEvent
         )}
       </div>
       <div className="foot muted">
-        Recv-Q: received by the kernel, not yet read by the application. Send-Q: written, not yet acknowledged. Pause reading to watch the server’s Recv-Q fill.
+        Recv-Q: received by the kernel, not yet read by the application. Send-Q: written, not yet acknowledged. Stop reading to watch the server’s Recv-Q fill. After the peer’s FIN, Recv-Q counts one more than the unread bytes: the FIN takes a sequence number of its own.
       </div>
     </section>
   );
@@ -133,7 +133,7 @@ function OneLook({ samples }: { samples: readonly SampleEvent[] }) {
         </tbody>
       </table>
       <p className="muted small-text">
-        One look only: this connection came and went between two samples. Hold one open (<code>nc</code>) and pause reading to watch its queues over time.
+        One look only: this connection came and went between two samples. Hold one open (<code>nc</code>) and stop reading to watch its queues over time.
       </p>
     </div>
   );

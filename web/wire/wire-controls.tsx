@@ -6,14 +6,14 @@ import { REPLAY_REASON } from '../session/live-only.tsx';
 import { useCommand } from '../controls/notice.tsx';
 import { useStore, useStoreView } from '../stream/event-store.ts';
 
-export function PauseReadingSwitch() {
+export function StopReadingSwitch() {
   const store = useStore();
   const { config, link } = useStoreView();
   const paused = config?.paused ?? false;
   const replaying = link === 'replay';
   const command = useCommand();
   const toggle = async () => {
-    const next = await command('Pause reading', () => api.patchConfig({ paused: !paused }));
+    const next = await command('Stop reading', () => api.patchConfig({ paused: !paused }));
     if (next) store.applyConfig(next);
   };
   return (
@@ -23,11 +23,11 @@ export function PauseReadingSwitch() {
       aria-checked={paused}
       className={`switch ${paused ? 'on' : ''}`}
       disabled={replaying}
-      title={replaying ? REPLAY_REASON : 'While paused the echo server reads nothing: watch Recv-Q grow and the advertised window shrink'}
+      title={replaying ? REPLAY_REASON : 'While stopped the echo server reads nothing: watch Recv-Q grow and the advertised window shrink'}
       onClick={() => void toggle()}
     >
       <i aria-hidden="true" />
-      Pause reading
+      Stop reading
     </button>
   );
 }

@@ -11,7 +11,7 @@ import { SequenceLadder } from './sequence-ladder.tsx';
 import { SocketChart } from './socket-chart.tsx';
 import { streamHealth } from './stream-health.ts';
 import { useCaptureState, useConnWire } from './use-wire.ts';
-import { PauseReadingSwitch, PcapButton } from './wire-controls.tsx';
+import { StopReadingSwitch, PcapButton } from './wire-controls.tsx';
 import './wire.css';
 
 export function WireView({ conn }: { conn: Connection | null }) {
@@ -37,7 +37,7 @@ export function WireView({ conn }: { conn: Connection | null }) {
             </span>
           )}
           <span className="grow" />
-          <PauseReadingSwitch />
+          <StopReadingSwitch />
           <PcapButton conn={conn} segments={wire.segments.length} />
         </div>
         <div className="wire-status">

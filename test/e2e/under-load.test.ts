@@ -1,0 +1,68 @@
+// The chart and the ribbon under load (issue 11, items 2 and 4): a burst of 1,000 writes of 64 KiB is far
+// more than the live stream details or the store keeps, yet the totals drawn end on the connection's
+// exact counters, reads never run ahead of writes, the ribbon counts from the counters, and a connection
+// whose events all left the store says so with its counters instead of claiming to be empty.
+import { describe, expect, it } from 'vitest';
+import { useBrowser } from './browser.ts';
+import type { Connection } from '../../shared/connections.ts';
+import { startTcpscope } from '../../server/app.ts';
+
+const e2e = useBrowser();
+const cleanups = e2e.cleanups;
+
+async function connection(url: string, id: number): Promise<Connection> {
+  const list = (await (await fetch(`${url}/api/connections`)).json()) as Connection[];
+  const c = list.find((x) => x.id === id);
+  if (!c) throw new Error(`connection #${id} is not listed`);
+  return c;
+}
+
+describe('under load', () => {
+  it('draws summarised calls as exact totals and says when a connection’s events left the store', async () => {
+    const scope = await startTcpscope({ httpPort: 0, tcpPort: 0, capture: false });
+    cleanups.push(() => scope.close());
+    const page = await e2e.browser.newPage({ viewport: { width: 1366, height: 768 } });
+    cleanups.push(() => page.close());
+    e2e.failOnPageErrors(page);
+    await page.goto(`${scope.httpUrl}/`);
+    await page.getByTestId('live-status').filter({ hasText: /^live$/ }).waitFor();
+
+    // A tutorial burst first: its events will be pushed out of the store by the big one.
+    await page.getByRole('button', { name: 'Send burst' }).click();
+    await page.getByTestId('ribbon-summary').filter({ hasText: '3 writes → 1 read' }).waitFor();
+    const small = Number(await page.getByTestId('conn-row').first().getAttribute('data-conn-id'));
+
+    const res = await fetch(`${scope.httpUrl}/api/bursts`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ count: 1000, payload: 'x'.repeat(65536) }),
+    });
+    expect(res.status).toBe(202);
+    const { connId: big } = (await res.json()) as { connId: number };
+    await page.locator(`[data-testid=conn-row][data-conn-id="${big}"][data-state=closed]`).waitFor({ timeout: 60_000 });
+    const c = await connection(scope.httpUrl, big);
+    expect(c.bytesWritten).toBe(65_536_000);
+    expect(c.bytesRead).toBe(65_536_000);
+
+    // The chart's totals end on the exact counters; reads never run ahead of writes.
+    const chart = page.locator(`[data-testid=reads-chart][data-conn-id="${big}"][data-written="${c.bytesWritten}"][data-read-total="${c.bytesRead}"]`);
+    await chart.waitFor({ timeout: 20_000 });
+    expect(await chart.getAttribute('data-read-ahead')).toBe('0');
+    expect(Number(await chart.getAttribute('data-summarised'))).toBeGreaterThan(0);
+    await page.getByTestId('chart-foot').filter({ hasText: 'summarised' }).waitFor();
+
+    // The ribbon counts from the counters, and a built-in connection never says its writes are invisible.
+    const summary = `${c.writes.toLocaleString('en-US')} writes → ${c.reads.toLocaleString('en-US')} reads`;
+    await page.getByTestId('ribbon-summary').filter({ hasText: summary }).waitFor();
+    expect(await page.getByTestId('ribbon-summary').textContent()).not.toContain('outside clients');
+    await page.getByTestId('ribbon-write-summarised').first().waitFor();
+
+    // The first connection's events have left the store: the page says so, with its exact counters.
+    await page.locator(`[data-testid=conn-row][data-conn-id="${small}"]`).click();
+    const note = page.getByTestId('chart-evicted');
+    await note.waitFor();
+    expect(await note.textContent()).toContain('3 writes (21 B), 1 read (21 B)');
+    await page.getByTestId('ribbon-summary').filter({ hasText: '3 writes → 1 read' }).waitFor();
+    await page.getByTestId('ribbon-read-summarised').first().waitFor();
+  }, 120_000);
+});
