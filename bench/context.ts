@@ -20,6 +20,10 @@ export interface BenchContext {
 
 /** Every server, in the order of the first round. */
 export const ALL_SERVERS: ServerKind[] = ['tcpscope', 'nocapture', 'onread', 'plain'];
+/** Throughput adds the onread baseline with a bare tcpdump on its port: what capture-on tcpscope is held against. */
+export const THROUGHPUT_SERVERS: ServerKind[] = ['tcpscope', 'nocapture', 'onread', 'onreadcap', 'plain'];
+/** Which baseline each tcpscope is held against: the capture's own cost sits on both sides of the ratio. */
+export const BASELINE_OF = { tcpscope: 'onreadcap', nocapture: 'onread' } as const;
 
 /** One value per server kind. */
 export function perServer<T>(kinds: readonly ServerKind[], f: (k: ServerKind) => T): Partial<Record<ServerKind, T>> {
