@@ -27,6 +27,11 @@ export class EventStore {
     return this.size;
   }
 
+  /** Bytes the byte ring holds allocated now: it grows only as the kept bytes need. */
+  get ringBytes(): number {
+    return this.ring.allocatedBytes;
+  }
+
   /** Appends a chunk event, keeping the first `keep` (≤ EVENT_HEX_MAX_BYTES) bytes of `src`. */
   pushChunk(kind: number, seq: number, t: number, connId: number, offset: number, length: number, src: Uint8Array, keep: number): void {
     const slot = this.next;
@@ -89,7 +94,7 @@ export class EventStore {
     const c = this.columns;
     const count = c.byteCount[slot]!;
     const n = count < maxBytes ? count : maxBytes;
-    const pos = c.bytePos[slot]!;
+    const pos = this.ring.offsetOf(c.bytePos[slot]!);
     return {
       kind: chunkKindOf(c.kind[slot]!)!,
       seq: c.seq[slot]!,
