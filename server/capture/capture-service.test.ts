@@ -1,6 +1,7 @@
 // Real capture on loopback: a real tcpdump watching a real echo server's port while a real client
 // does the tutorial's exchange. Every wait is on an event the capture emits; nothing sleeps.
 import { toHex } from '../../shared/hex.ts';
+import { CAPTURE_DETAIL_SEGMENTS_PER_SEC } from '../../shared/limits.ts';
 import { execFileSync } from 'node:child_process';
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -281,6 +282,9 @@ describe('capture service (real tcpdump on lo)', () => {
         framesMalformed: 0,
         framesUnmatched: 0,
         restarts: 2,
+        segmentsSummarized: 0,
+        summarizedByConn: [],
+        detailSegmentsPerSec: CAPTURE_DETAIL_SEGMENTS_PER_SEC,
       });
       expect(changes.at(-1)).toEqual(h.svc.state());
       // The echo server and the socket samples go on without capture.
@@ -330,7 +334,17 @@ describe('capture service (real tcpdump on lo)', () => {
   it('runs no capture with --no-capture, and says so', async () => {
     const h = await startHarness('127.0.0.1', { enabled: false, sampling: false });
     expect(await h.svc.whenListening()).toBe(false);
-    expect(h.svc.state()).toEqual({ active: false, reason: NO_CAPTURE_REASON, framesSeen: 0, framesMalformed: 0, framesUnmatched: 0, restarts: 0 });
+    expect(h.svc.state()).toEqual({
+      active: false,
+      reason: NO_CAPTURE_REASON,
+      framesSeen: 0,
+      framesMalformed: 0,
+      framesUnmatched: 0,
+      restarts: 0,
+      segmentsSummarized: 0,
+      summarizedByConn: [],
+      detailSegmentsPerSec: CAPTURE_DETAIL_SEGMENTS_PER_SEC,
+    });
     expect(NO_CAPTURE_REASON).toBe('turned off with --no-capture');
   });
 });
