@@ -8,6 +8,7 @@
 //                    ones, the floods, the four peers) and print each one's top functions by self time
 //   --profile-dir D  where the profiles go (default bench/results/profile)
 //   --node-loadgen   use the Node load generator even when `cc` is there
+//   --buffers 7,1024 / --replies ack,none   throughput at these buffers and replies only
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -43,6 +44,8 @@ const { values: flags } = parseArgs({
     profile: { type: 'boolean', default: false },
     'profile-dir': { type: 'string' },
     'node-loadgen': { type: 'boolean', default: false },
+    buffers: { type: 'string' },
+    replies: { type: 'string' },
   },
 });
 
@@ -58,6 +61,9 @@ const on = (s: (typeof SCENARIOS)[number]) => only === null || only.has(s);
 process.on('SIGINT', () => process.exit(130)); // the exit handler in servers.ts ends every child
 
 const plan = makePlan(flags.quick);
+// --buffers 7,1024 and --replies ack: a narrower throughput run, to iterate on one case.
+if (flags.buffers) plan.throughput.buffers = flags.buffers.split(',').map(Number);
+if (flags.replies) plan.throughput.replies = flags.replies.split(',') as typeof plan.throughput.replies;
 const started = Date.now();
 const machine = describeMachine();
 const workDir = mkdtempSync(path.join(os.tmpdir(), 'tcpscope-bench-'));

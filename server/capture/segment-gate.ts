@@ -1,5 +1,6 @@
 // Decides which captured segments become `segment` events under load. Segments that tell something
-// about the connection (SYN, FIN, RST, a zero window, a window update, a retransmission) always do;
+// about the connection (SYN, FIN, RST, the window closing to zero, a window update, a retransmission)
+// always do;
 // plain data and ACK segments do while a rate budget lasts (CAPTURE_DETAIL_SEGMENTS_PER_SEC over all
 // connections, a token bucket on the capture's own clock) and are otherwise counted, per connection,
 // exactly: like the live stream's `skipped`, detail thins, totals do not. Every segment updates the
@@ -83,7 +84,7 @@ export function createSegmentGate(options: Partial<GateOptions> = {}): SegmentGa
   return {
     judge(p, serverPort, t) {
       const f = flowOf(p.clientKey);
-      let notable = (p.flags & (FLAG_SYN | FLAG_FIN | FLAG_RST)) !== 0 || p.windowRaw === 0;
+      let notable = (p.flags & (FLAG_SYN | FLAG_FIN | FLAG_RST)) !== 0;
       if (p.flags & FLAG_SYN) {
         // A new connection on this tuple (or its handshake): the tracker matches it afresh.
         if (p.dstPort === serverPort && !(p.flags & FLAG_ACK)) {
@@ -100,6 +101,8 @@ export function createSegmentGate(options: Partial<GateOptions> = {}): SegmentGa
       } else if (p.flags & FLAG_ACK && p.ack === dir.lastAck && p.windowRaw !== dir.lastWindow && dir.lastWindow !== -1) {
         notable = true; // the same ACK with a new window: a window update
       }
+      // The window closing is news; its staying closed, segment after segment of a stalled reader, is not.
+      if (p.windowRaw === 0 && dir.lastWindow !== 0) notable = true;
       if (p.flags & FLAG_ACK) {
         dir.lastAck = p.ack;
         dir.lastWindow = p.windowRaw;
