@@ -63,8 +63,6 @@ export const WS_HEARTBEAT_MS = 30_000;
 export const WS_CLOSE_GRACE_MS = 1000;
 
 // The capture path (tcpdump → pcap reader → decoder → tracker → events), each queue bounded in bytes.
-/** Bytes read from tcpdump and not yet parsed; past this the pipe is paused (tcpdump then waits, and the kernel drops what it cannot hold, which tcpdump counts). */
-export const CAPTURE_PIPE_MAX_BYTES = 1024 * 1024;
 /** Frames held for connections whose accept is not logged yet, in all (the tracker's pending segments). */
 export const CAPTURE_PENDING_MAX_BYTES = 4 * 1024 * 1024;
 /** Plain data and ACK segments shown in detail per second, over all connections; beyond it they are counted, not shown. SYN, FIN, RST, zero windows, window updates and retransmissions are always shown. */

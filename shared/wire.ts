@@ -112,6 +112,11 @@ export const CaptureStateSchema = z.object({
    * retransmitted segments are always sent. The pcap download still has every frame.
    */
   segmentsSummarized: z.number().int().nonnegative().optional(),
+  /**
+   * Packets the kernel dropped before tcpdump could take them (tcpscope was behind and tcpdump's pipe
+   * full; tcpdump's own count, asked for every second): the capture missed these, nothing else did.
+   */
+  framesDropped: z.number().int().nonnegative().optional(),
   /** The same count for each of the newest connections that had any (CAPTURE_SUMMARY_CONNECTIONS_KEPT). */
   summarizedByConn: z.array(z.object({ connId: z.number().int().nonnegative(), segments: z.number().int().nonnegative() })).optional(),
   /** The detail budget: plain segments per second sent as events, over all connections. */

@@ -282,6 +282,7 @@ describe('capture service (real tcpdump on lo)', () => {
         framesMalformed: 0,
         framesUnmatched: 0,
         restarts: 2,
+        framesDropped: 0,
         segmentsSummarized: 0,
         summarizedByConn: [],
         detailSegmentsPerSec: CAPTURE_DETAIL_SEGMENTS_PER_SEC,
@@ -372,7 +373,8 @@ describe('capture service (real tcpdump on lo)', () => {
       framesMalformed: 0,
       framesUnmatched: 0,
       restarts: 0,
-      segmentsSummarized: 0,
+      framesDropped: 0,
+        segmentsSummarized: 0,
       summarizedByConn: [],
       detailSegmentsPerSec: CAPTURE_DETAIL_SEGMENTS_PER_SEC,
     });

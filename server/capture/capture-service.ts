@@ -133,7 +133,7 @@ export function createCaptureService(opts: CaptureServiceOptions): CaptureServic
     : null;
 
   function state(): CaptureState {
-    const s = source?.state() ?? { active: false, reason: NO_CAPTURE_REASON, restarts: 0 };
+    const s = source?.state() ?? { active: false, reason: NO_CAPTURE_REASON, restarts: 0, droppedByKernel: 0 };
     const summary = gate.totals();
     return {
       active: s.active,
@@ -142,6 +142,7 @@ export function createCaptureService(opts: CaptureServiceOptions): CaptureServic
       framesMalformed,
       framesUnmatched: tracker.stats().unmatched,
       restarts: s.restarts,
+      framesDropped: s.droppedByKernel,
       segmentsSummarized: summary.segments,
       summarizedByConn: summary.byConn,
       detailSegmentsPerSec: gateRate,

@@ -33,6 +33,8 @@ export interface SourceState {
   active: boolean;
   reason: string | null;
   restarts: number;
+  /** Packets the kernel dropped because tcpdump's buffer was full (tcpscope busy, the pipe full), over all runs. */
+  droppedByKernel: number;
 }
 
 export interface TcpdumpSource {
@@ -46,6 +48,9 @@ export interface TcpdumpSource {
 export const SETCAP_HINT = 'setcap cap_net_raw,cap_net_admin=eip $(command -v tcpdump)';
 export const INSTALL_HINT = 'apt-get install -y tcpdump';
 const STDERR_KEPT = 2048;
+/** How often tcpdump is asked (SIGUSR1) for its counts, to learn how many packets the kernel dropped. */
+const STATS_EVERY_MS = 1000;
+const STATS_LINE = /(\d+) packets? dropped by kernel/g;
 const STOP_GRACE_MS = 2000;
 
 /**
@@ -67,7 +72,7 @@ export function createTcpdumpSource(opts: TcpdumpSourceOptions): TcpdumpSource {
   const argv = opts.command ?? tcpdumpCommand(opts.port, opts.iface);
   const isTcpdump = /(^|\/)tcpdump$/.test(argv[0] ?? '');
   const name = isTcpdump ? 'tcpdump' : `the capture program (${argv[0]})`;
-  const st: SourceState = { active: false, reason: 'capture not started', restarts: 0 };
+  const st: SourceState = { active: false, reason: 'capture not started', restarts: 0, droppedByKernel: 0 };
   let child: ChildProcess | null = null;
   let stopping = false;
   let failures = 0;
@@ -101,6 +106,11 @@ export function createTcpdumpSource(opts: TcpdumpSourceOptions): TcpdumpSource {
     let unreadable = false;
     const proc = spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
     child = proc;
+    // The kernel drops what tcpdump cannot take while its pipe is full: tcpdump's counts say how many.
+    const droppedBefore = st.droppedByKernel;
+    // Only once it listens: by then tcpdump has set its SIGUSR1 handler (before, the signal would end it).
+    const statsTimer = isTcpdump ? setInterval(() => listeningAt !== null && proc.exitCode === null && proc.kill('SIGUSR1'), STATS_EVERY_MS) : null;
+    statsTimer?.unref();
 
     const markListening = (): void => {
       if (listeningAt !== null) return;
@@ -116,6 +126,7 @@ export function createTcpdumpSource(opts: TcpdumpSourceOptions): TcpdumpSource {
     proc.stderr!.on('data', (s: string) => {
       stderr = (stderr + s).slice(-STDERR_KEPT);
       if (/listening on /.test(stderr)) markListening();
+      for (const m of s.matchAll(STATS_LINE)) st.droppedByKernel = droppedBefore + Number(m[1]);
     });
     proc.stdout!.on('data', (chunk: Buffer) => {
       const records = reader.push(chunk);
@@ -130,13 +141,14 @@ export function createTcpdumpSource(opts: TcpdumpSourceOptions): TcpdumpSource {
       }
     });
     proc.on('close', (code, signal) => {
+      if (statsTimer !== null) clearInterval(statsTimer);
       if (child === proc) child = null;
       if (stopping) return;
       const lastLine =
         stderr
           .split('\n')
           .map((l) => l.trim())
-          .filter((l) => l !== '' && !/^\d+ packets? /.test(l))
+          .filter((l) => l !== '' && !/^\d+ packets? /.test(l) && !/packets? dropped by kernel/.test(l))
           .at(-1) ?? '';
       if (spawnError !== null) {
         if (spawnError.code === 'ENOENT') {

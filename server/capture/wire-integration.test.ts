@@ -269,7 +269,8 @@ describe('the wire view in tcpscope (real tcpdump, real ss)', () => {
       framesMalformed: 0,
       framesUnmatched: 0,
       restarts: 0,
-      segmentsSummarized: 0,
+      framesDropped: 0,
+        segmentsSummarized: 0,
       summarizedByConn: [],
       detailSegmentsPerSec: CAPTURE_DETAIL_SEGMENTS_PER_SEC,
     });
