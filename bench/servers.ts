@@ -143,6 +143,8 @@ export async function startTcpscopeProcess(options: TcpscopeSpawnOptions, kind: 
     'tcpscope',
   );
   const httpUrl = m[1]!;
+  // What tcpscope says on stderr once running (a connection closed by an error, say) belongs in the bench's output.
+  child.stderr!.on('data', (d: Buffer) => process.stderr.write(`\n[${kind} pid ${child.pid}] ${d.toString().trimEnd()}\n`));
   const api = async (method: string, url: string, body?: unknown): Promise<unknown> => {
     const res = await fetch(httpUrl + url, {
       method,

@@ -5,7 +5,6 @@ import { chunkKindCode } from '../events/chunk-columns.ts';
 import { EventStore } from '../events/event-store.ts';
 import { BatchJsonWriter } from './batch-json.ts';
 
-type Spec = { chunk: true; kind: 'read' | 'write' | 'reply'; length: number; t: number } | { chunk: false; reason: string };
 
 describe('BatchJsonWriter', () => {
   it('writes exactly the bytes of JSON.stringify of the batch the store\'s wire events make', () => {
