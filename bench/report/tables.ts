@@ -64,6 +64,8 @@ export function buildTables(r: BenchResults): Table[] {
         spread(c.readsPerSec.onread ?? none, 0),
       ]),
     });
+    const failed = r.throughput.flatMap((c) => (c.errors ?? []).map((e) => `buffer ${c.bufferSize}, reply ${c.reply}: ${e}`));
+    if (failed.length > 0) tables.at(-1)!.note += ` Failed runs (left out of the medians): ${failed.join('; ')}.`;
   }
   if (r.latency) {
     const l = r.latency;

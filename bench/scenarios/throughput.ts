@@ -16,8 +16,10 @@ export interface ThroughputCase {
   readsPerSec: Partial<Record<ServerKind, Summary>>;
   /** MB/s ÷ its baseline's MB/s in the same round (BASELINE_OF), for each tcpscope. */
   ratio: Partial<Record<ServerKind, Summary>>;
-  /** Every tcpscope run counted exactly the bytes sent. */
+  /** Every tcpscope run that completed counted exactly the bytes sent. */
   exact: boolean;
+  /** Runs that failed, with the load generator's message. */
+  errors?: string[];
 }
 
 export async function runThroughput(ctx: BenchContext): Promise<ThroughputCase[]> {
@@ -51,7 +53,8 @@ export async function runThroughput(ctx: BenchContext): Promise<ThroughputCase[]
         ratio: perServer(['tcpscope', 'nocapture'], (k) =>
           summarize(pairedRatios(runs[k].map((r) => r.mbps), runs[BASELINE_OF[k as 'tcpscope' | 'nocapture']].map((r) => r.mbps))),
         ),
-        exact: [...runs.tcpscope, ...runs.nocapture].every((r) => r.exact),
+        exact: [...runs.tcpscope, ...runs.nocapture].every((r) => r.exact || r.error !== undefined),
+        errors: Object.values(runs).flatMap((rs) => rs.flatMap((r) => (r.error ? [r.error] : []))),
       });
     }
   }
