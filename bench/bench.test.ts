@@ -14,7 +14,7 @@ const out = mkdtempSync(path.join(os.tmpdir(), 'tcpscope-bench-test-'));
 afterAll(() => rmSync(out, { recursive: true, force: true }));
 
 describe('npm run bench -- --quick', () => {
-  it('runs every scenario and writes the table, the doc and the raw results', { timeout: 120_000 }, async () => {
+  it('runs every scenario and writes the table, the doc and the raw results', { timeout: 300_000 }, async () => {
     const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'bench/run.ts', '--quick', '--out', out], {
       cwd: ROOT,
       maxBuffer: 16 * 1024 * 1024,

@@ -54,6 +54,7 @@ describe('ByteRing', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 50 }), fc.integer({ min: 1, max: 64 }), fc.array(fc.nat(), { maxLength: 400 }), (keeps, maxKeep, sizes) => {
         const ring = new ByteRing(keeps, maxKeep, 1);
+        const start = ring.allocatedBytes;
         let largest = 0;
         for (const s of sizes) {
           const n = s % (maxKeep + 1);
@@ -62,7 +63,7 @@ describe('ByteRing', () => {
           expect(ring.allocatedBytes).toBeLessThanOrEqual(ring.maxBytes);
         }
         // Keeps of at most `largest` bytes never need more than twice what (keeps + 1) of them take.
-        expect(ring.allocatedBytes).toBeLessThanOrEqual(Math.max(maxKeep, 2 * (keeps + 1) * largest));
+        expect(ring.allocatedBytes).toBeLessThanOrEqual(Math.max(start, 2 * (keeps + 1) * largest));
       }),
     );
   });
@@ -72,5 +73,22 @@ describe('ByteRing', () => {
     for (let i = 0; i < 100_000; i++) ring.write(new Uint8Array(7), 7);
     expect(ring.allocatedBytes).toBeLessThan(1024 * 1024);
     expect(ring.maxBytes).toBe(20001 * 4096);
+  });
+
+  it('grows to its full size under keeps of 4 KiB and keeps the newest 20,000 intact (the store\'s own numbers)', () => {
+    const ring = new ByteRing(20000, 4096);
+    const held: { pos: number; tag: number; n: number }[] = [];
+    for (let i = 0; i < 45_000; i++) {
+      const n = i % 3 === 0 ? 4096 : 1 + ((i * 7919) % 4096);
+      const src = new Uint8Array(n).fill(i & 0xff);
+      held.push({ pos: ring.write(src, n), tag: i & 0xff, n });
+      if (held.length > 20000) held.shift();
+    }
+    expect(ring.allocatedBytes).toBe(ring.maxBytes);
+    for (const h of held.filter((_, k) => k % 97 === 0 || k === held.length - 1)) {
+      const got = ring.copy(h.pos, h.n);
+      expect(got.length).toBe(h.n);
+      expect(got.every((b) => b === h.tag)).toBe(true);
+    }
   });
 });

@@ -9,7 +9,7 @@
 // 4 KiB it does not make, and a fresh one holds almost nothing. Positions are logical (they only grow),
 // so they stay valid across a growth; `offsetOf` maps one into the current block.
 
-/** Where the block starts: enough for a few hundred small reads. */
+/** Where the block starts, about: enough for a few thousand small reads. */
 const INITIAL_BYTES = 64 * 1024;
 
 export class ByteRing {
@@ -30,7 +30,11 @@ export class ByteRing {
     initialBytes = INITIAL_BYTES,
   ) {
     this.maxBytes = (keeps + 1) * maxKeep;
-    this.block = alloc(Math.min(this.maxBytes, Math.max(initialBytes, maxKeep)));
+    // Every size is the full size halved k times, so each size divides the next and a keep that did not
+    // straddle the end of a smaller block does not straddle the end of a larger one either.
+    let size = this.maxBytes;
+    while (size % 2 === 0 && size / 2 >= Math.max(initialBytes, maxKeep)) size /= 2;
+    this.block = alloc(size);
     this.starts = new Float64Array(keeps);
     this.counts = new Uint32Array(keeps);
   }
@@ -92,7 +96,7 @@ export class ByteRing {
   /** Doubles the block until `span` bytes fit (at most maxBytes), moving every live keep to its place in it. */
   private grow(span: number): void {
     let size = this.block.length;
-    while (size < span && size < this.maxBytes) size = Math.min(this.maxBytes, size * 2);
+    while (size < span && size < this.maxBytes) size *= 2;
     if (size === this.block.length) return;
     const next = alloc(size);
     const live = Math.min(this.writes, this.keeps);
