@@ -4,7 +4,7 @@
 // never overwritten (see byte-ring.test.ts), so a store of `keeps` events always holds its events'
 // bytes and the per-read path allocates nothing.
 //
-// The block starts small and doubles, up to that full size, only when a write would otherwise overwrite
+// The block starts small (the full size halved, about 80 KB for the store) and doubles, up to that full size, only when a write would otherwise overwrite
 // one of the newest `keeps` keeps: a server that reads 7 bytes at a time never holds 80 MiB for keeps of
 // 4 KiB it does not make, and a fresh one holds almost nothing. Positions are logical (they only grow),
 // so they stay valid across a growth; `offsetOf` maps one into the current block.
