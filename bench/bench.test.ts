@@ -14,17 +14,19 @@ const out = mkdtempSync(path.join(os.tmpdir(), 'tcpscope-bench-test-'));
 afterAll(() => rmSync(out, { recursive: true, force: true }));
 
 describe('npm run bench -- --quick', () => {
-  it('runs every scenario and writes the table, the doc and the raw results', { timeout: 120_000 }, async () => {
+  it('runs every scenario and writes the table, the doc and the raw results', { timeout: 300_000 }, async () => {
     const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'bench/run.ts', '--quick', '--out', out], {
       cwd: ROOT,
       maxBuffer: 16 * 1024 * 1024,
     });
-    for (const title of ['Targets', 'Throughput', 'Latency', 'Scale', 'Fan-out', 'Write to browser', 'Flood']) {
+    for (const title of ['Targets', 'Throughput', 'Latency', 'Scale', 'Fan-out', 'Write to browser', 'Flood', 'Memory']) {
       expect(stdout).toContain(title);
     }
     const results = JSON.parse(readFileSync(path.join(out, 'latest.json'), 'utf8')) as BenchResults;
     expect(results.quick).toBe(true);
-    expect(results.throughput?.length).toBe(6);
+    expect(results.throughput?.length).toBe(9);
+    expect(results.throughput?.map((c) => c.reply)).toContain('ack');
+    expect(results.throughput?.every((c) => c.mbps.onreadcap?.n === 1)).toBe(true);
     expect(results.throughput?.every((c) => c.ratio.tcpscope?.n === 1 && c.ratio.nocapture?.n === 1)).toBe(true);
     expect(results.latency?.p50Ratio.tcpscope?.n).toBe(1);
     expect(results.scale?.map((c) => c.conns)).toEqual([1, 1000]);
@@ -34,6 +36,8 @@ describe('npm run bench -- --quick', () => {
     expect(results.writeToWs?.nocapture?.samples).toBeGreaterThan(0);
     expect(results.flood?.tcpscope?.exact).toBe(true);
     expect(results.flood?.nocapture?.exact).toBe(true);
+    expect(results.memory?.idleRss).toBeGreaterThan(0);
+    expect(results.memory?.fourPeers.exact).toBe(true);
     const doc = readFileSync(path.join(out, 'benchmarks.md'), 'utf8');
     expect(doc).toContain(BEGIN);
     expect(doc).toContain(END);

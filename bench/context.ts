@@ -20,6 +20,10 @@ export interface BenchContext {
 
 /** Every server, in the order of the first round. */
 export const ALL_SERVERS: ServerKind[] = ['tcpscope', 'nocapture', 'onread', 'plain'];
+/** Throughput adds the onread baseline with a bare tcpdump on its port: what capture-on tcpscope is held against. */
+export const THROUGHPUT_SERVERS: ServerKind[] = ['tcpscope', 'nocapture', 'onread', 'onreadcap', 'plain'];
+/** Which baseline each tcpscope is held against: the capture's own cost sits on both sides of the ratio. */
+export const BASELINE_OF = { tcpscope: 'onreadcap', nocapture: 'onread' } as const;
 
 /** One value per server kind. */
 export function perServer<T>(kinds: readonly ServerKind[], f: (k: ServerKind) => T): Partial<Record<ServerKind, T>> {
@@ -38,12 +42,23 @@ export interface StreamRun {
   elapsedSec: number;
   /** The server's count of bytes read equals the bytes the load generator sent. */
   exact: boolean;
+  /** Why the run failed (the load generator's message), if it did: its figures are then NaN. */
+  error?: string;
 }
 
 export async function measureStream(ctx: BenchContext, server: ServerHandle, o: Omit<StreamOptions, 'port'>): Promise<StreamRun> {
   await server.mark();
   const cpu0 = cpuSeconds(server.pid);
-  const r = await stream(ctx.lg, { ...o, port: server.tcpPort });
+  let r;
+  try {
+    r = await stream(ctx.lg, { ...o, port: server.tcpPort });
+  } catch (err) {
+    // One failed run (a reset, say) is reported with the figures, not the end of a long bench.
+    const error = `${server.kind}: ${(err as Error).message}`;
+    process.stderr.write(`\nbench: run failed: ${error}\n`);
+    await waitIdle(server.pid, { maxMs: ctx.plan.idleMaxMs });
+    return { mbps: Number.NaN, readsPerSec: Number.NaN, avgReadBytes: Number.NaN, cpuSec: Number.NaN, elapsedSec: Number.NaN, exact: false, error };
+  }
   const cpu1 = cpuSeconds(server.pid);
   const elapsedSec = r.elapsedNs / 1e9;
   const counted = o.conns === 1 ? await server.readsOf(r.localPort) : { reads: Number.NaN, bytesRead: Number.NaN };

@@ -1,7 +1,7 @@
 // How much each scenario does: the full run (about three minutes on a 2-core machine) and --quick
 // (a smoke run in well under 30 s whose figures mean little). Sizes are per buffer because a 7-byte
 // buffer reads ~100× fewer bytes per second than a 1024-byte one.
-export type StreamReply = 'none' | 'echo';
+export type StreamReply = 'ack' | 'none' | 'echo';
 
 export interface Plan {
   quick: boolean;
@@ -22,6 +22,7 @@ export interface Plan {
   fanout: { rounds: number; subscribers: number[]; bytes: number; bufferSize: number; maxSeconds: number };
   writeToWs: { samples: number; maxGapMs: number; timeoutMs: number };
   flood: { bytes: number; bufferSize: number; settleMs: number; missedTimeoutMs: number; maxSeconds: number };
+  memory: { idleAfterMs: number; peers: number; peerBufferSize: number; peerSeconds: number; settleMs: number };
 }
 
 const MiB = 1024 * 1024;
@@ -35,7 +36,7 @@ export function makePlan(quick: boolean): Plan {
         rounds: 1,
         warmup: false,
         buffers: [7, 1024, 65536],
-        replies: ['none', 'echo'],
+        replies: ['ack', 'none', 'echo'],
         bytes: (b) => (b < 64 ? 128 * 1024 : b < 4096 ? 8 * MiB : 32 * MiB),
         maxSeconds: 0.4,
       },
@@ -44,6 +45,7 @@ export function makePlan(quick: boolean): Plan {
       fanout: { rounds: 1, subscribers: [1, 10], bytes: 8 * MiB, bufferSize: 1024, maxSeconds: 0.4 },
       writeToWs: { samples: 20, maxGapMs: 10, timeoutMs: 2000 },
       flood: { bytes: 256 * MiB, bufferSize: 1024, settleMs: 200, missedTimeoutMs: 1000, maxSeconds: 1 },
+      memory: { idleAfterMs: 1000, peers: 4, peerBufferSize: 7, peerSeconds: 1, settleMs: 200 },
     };
   }
   return {
@@ -53,8 +55,9 @@ export function makePlan(quick: boolean): Plan {
       rounds: 3,
       warmup: true,
       buffers: [7, 1024, 65536],
-      replies: ['none', 'echo'],
-      bytes: (b, reply) => (b < 64 ? (reply === 'none' ? 4 : 2) * MiB : b < 4096 && reply === 'echo' ? 64 * MiB : 256 * MiB),
+      // ack (the default) first: one `Received: N` per read, so at small buffers it costs as much as echo.
+      replies: ['ack', 'none', 'echo'],
+      bytes: (b, reply) => (b < 64 ? (reply === 'none' ? 4 : 2) * MiB : b < 4096 && reply !== 'none' ? 64 * MiB : 256 * MiB),
       maxSeconds: 0.8,
     },
     latency: { rounds: 4, count: 10000, warmup: 1000, size: 7, bufferSize: 1024 },
@@ -65,6 +68,8 @@ export function makePlan(quick: boolean): Plan {
     // stalled long enough to fall behind (live batches are bounded to a few MB/s, and kernel and ws
     // buffers hold several MB before tcpscope counts a subscriber as behind).
     flood: { bytes: 4096 * MiB, bufferSize: 1024, settleMs: 3000, missedTimeoutMs: 15000, maxSeconds: 8 },
+    // The issue's memory rows: idle 5 s after start with one subscriber; four peers at buffer 7 for 10 s.
+    memory: { idleAfterMs: 5000, peers: 4, peerBufferSize: 7, peerSeconds: 10, settleMs: 1000 },
   };
 }
 
@@ -73,11 +78,12 @@ export function countSteps(plan: Plan, only: ReadonlySet<string> | null): Record
   const on = (s: string) => only === null || only.has(s);
   const t = plan.throughput;
   return {
-    throughput: on('throughput') ? t.buffers.length * t.replies.length * 4 * (t.rounds + (t.warmup ? 1 : 0)) : 0,
+    throughput: on('throughput') ? t.buffers.length * t.replies.length * 5 * (t.rounds + (t.warmup ? 1 : 0)) : 0,
     latency: on('latency') ? plan.latency.rounds * 4 : 0,
     scale: on('scale') ? (plan.scale.conns.length * plan.scale.rounds + plan.scale.conns.filter((n) => n >= 100).length * plan.scale.memoryRounds) * 4 : 0,
     fanout: on('fanout') ? plan.fanout.subscribers.length * plan.fanout.rounds * 2 : 0,
     'write-to-ws': on('write-to-ws') ? 2 : 0,
     flood: on('flood') ? 2 : 0,
+    memory: on('memory') ? 2 : 0,
   };
 }

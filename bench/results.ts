@@ -1,8 +1,10 @@
 // The whole result of one run, as written to the JSON file and read by the report.
+import type { ProfileSummary } from './profile-summary.ts';
 import type { CaptureStatus } from './servers.ts';
 import type { FanoutCase } from './scenarios/fanout.ts';
 import type { FloodResults } from './scenarios/flood.ts';
 import type { LatencyResult } from './scenarios/latency.ts';
+import type { MemoryResults } from './scenarios/memory.ts';
 import type { ScaleCase } from './scenarios/scale.ts';
 import type { ThroughputCase } from './scenarios/throughput.ts';
 import type { WriteToWsResults } from './scenarios/write-to-ws.ts';
@@ -31,4 +33,7 @@ export interface BenchResults {
   fanout?: FanoutCase[];
   writeToWs?: WriteToWsResults;
   flood?: FloodResults;
+  memory?: MemoryResults;
+  /** With --profile: where each CPU profile went, and its top functions by self time. */
+  profiles?: ProfileSummary[];
 }

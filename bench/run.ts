@@ -3,9 +3,12 @@
 //
 //   --quick          a smoke run in well under 30 s (figures mean little)
 //   --out DIR        write benchmarks.md and latest.json into DIR instead
-//   --only a,b       run only these scenarios: throughput, latency, scale, fanout, write-to-ws, flood
-//   --profile DIR    write a V8 CPU profile of the shared tcpscope server into DIR
+//   --only a,b       run only these scenarios: throughput, latency, scale, fanout, write-to-ws, flood, memory
+//   --profile        write V8 CPU profiles (node --cpu-prof) of every tcpscope the run starts (the shared
+//                    ones, the floods, the four peers) and print each one's top functions by self time
+//   --profile-dir D  where the profiles go (default bench/results/profile)
 //   --node-loadgen   use the Node load generator even when `cc` is there
+//   --buffers 7,1024 / --replies ack,none   throughput at these buffers and replies only
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -23,12 +26,14 @@ import type { BenchResults } from './results.ts';
 import { runFanout } from './scenarios/fanout.ts';
 import { runFloods } from './scenarios/flood.ts';
 import { runLatency } from './scenarios/latency.ts';
+import { runMemory } from './scenarios/memory.ts';
+import { renderProfile, summarizeProfiles } from './profile-summary.ts';
 import { runScale } from './scenarios/scale.ts';
 import { runThroughput } from './scenarios/throughput.ts';
 import { runWriteToWs } from './scenarios/write-to-ws.ts';
 import { ROOT, startBaselineProcess, startTcpscopeProcess } from './servers.ts';
 
-const SCENARIOS = ['throughput', 'latency', 'scale', 'fanout', 'write-to-ws', 'flood'] as const;
+const SCENARIOS = ['throughput', 'latency', 'scale', 'fanout', 'write-to-ws', 'flood', 'memory'] as const;
 
 const { values: flags } = parseArgs({
   args: process.argv.slice(2),
@@ -36,8 +41,11 @@ const { values: flags } = parseArgs({
     quick: { type: 'boolean', default: false },
     out: { type: 'string' },
     only: { type: 'string' },
-    profile: { type: 'string' },
+    profile: { type: 'boolean', default: false },
+    'profile-dir': { type: 'string' },
     'node-loadgen': { type: 'boolean', default: false },
+    buffers: { type: 'string' },
+    replies: { type: 'string' },
   },
 });
 
@@ -53,26 +61,33 @@ const on = (s: (typeof SCENARIOS)[number]) => only === null || only.has(s);
 process.on('SIGINT', () => process.exit(130)); // the exit handler in servers.ts ends every child
 
 const plan = makePlan(flags.quick);
+// --buffers 7,1024 and --replies ack: a narrower throughput run, to iterate on one case.
+if (flags.buffers) plan.throughput.buffers = flags.buffers.split(',').map(Number);
+if (flags.replies) plan.throughput.replies = flags.replies.split(',') as typeof plan.throughput.replies;
 const started = Date.now();
 const machine = describeMachine();
 const workDir = mkdtempSync(path.join(os.tmpdir(), 'tcpscope-bench-'));
-const cpuProfDir = flags.profile ? path.resolve(flags.profile) : undefined;
-if (cpuProfDir) mkdirSync(cpuProfDir, { recursive: true });
+const cpuProfDir = flags.profile || flags['profile-dir'] ? path.resolve(flags['profile-dir'] ?? path.join(ROOT, 'bench/results/profile')) : undefined;
+if (cpuProfDir) {
+  rmSync(cpuProfDir, { recursive: true, force: true });
+  mkdirSync(cpuProfDir, { recursive: true });
+}
 
 const steps = countSteps(plan, only);
 const progress = new Progress(Object.values(steps).reduce((a, b) => a + b, 0));
 progress.step('setup', 'compiling the load generator, starting servers');
 const lg = await prepareLoadgen(workDir, flags['node-loadgen']);
-const [tcpscope, nocapture, onread, plain] = await Promise.all([
-  startTcpscopeProcess({ bufferSize: 1024, reply: 'none', cpuProfDir }),
-  startTcpscopeProcess({ bufferSize: 1024, reply: 'none', cpuProfDir }, 'nocapture'),
+const [tcpscope, nocapture, onread, onreadcap, plain] = await Promise.all([
+  startTcpscopeProcess({ bufferSize: 1024, reply: 'none', cpuProfDir: cpuProfDir && path.join(cpuProfDir, 'shared-tcpscope') }),
+  startTcpscopeProcess({ bufferSize: 1024, reply: 'none', cpuProfDir: cpuProfDir && path.join(cpuProfDir, 'shared-nocapture') }, 'nocapture'),
   startBaselineProcess('onread', 1024, 'none'),
+  startBaselineProcess('onreadcap', 1024, 'none'),
   startBaselineProcess('plain', 1024, 'none'),
 ]);
 const watchers = { tcpscope: await startWatchers(tcpscope.httpUrl!), nocapture: await startWatchers(nocapture.httpUrl!) };
 await Promise.all([watchers.tcpscope.set(1), watchers.nocapture.set(1)]);
 await sleep(500); // tcpdump starting
-const servers = { tcpscope, nocapture, onread, plain };
+const servers = { tcpscope, nocapture, onread, onreadcap, plain };
 
 const ctx: BenchContext = { plan, lg, servers, watchers, progress, workDir, cpuProfDir };
 const results: BenchResults = {
@@ -91,14 +106,17 @@ try {
   await Promise.all([watchers.tcpscope.stop(), watchers.nocapture.stop()]);
   await Promise.all(Object.values(servers).map((s) => s.stop()));
   if (on('flood')) results.flood = await runFloods(ctx);
+  if (on('memory')) results.memory = await runMemory(ctx);
 } finally {
   rmSync(workDir, { recursive: true, force: true });
 }
 results.durationSec = (Date.now() - started) / 1000;
 progress.finish();
 
+if (cpuProfDir) results.profiles = summarizeProfiles(cpuProfDir);
 const tables = buildTables(results);
 process.stdout.write('\n' + renderText(tables));
+for (const p of results.profiles ?? []) process.stdout.write(renderProfile(p, ROOT) + '\n\n');
 
 const outDir = flags.out ? path.resolve(flags.out) : null;
 const full = !plan.quick && only === null;

@@ -2,17 +2,20 @@
 // baselines. One handle type for all three, so that a scenario runs the same steps against each.
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
+import { closeSync, openSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { tcpdumpCommand } from '../server/capture/tcpdump-source.ts';
 import type { BaselineReply, ControlReply, ControlRequest, ReadTotals } from './baselines/control.ts';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 /** tcpscope as `npm start` runs it; the same with --no-capture (the read path without the wire view); the baselines. */
-export type ServerKind = 'tcpscope' | 'nocapture' | 'onread' | 'plain';
+export type ServerKind = 'tcpscope' | 'nocapture' | 'onread' | 'onreadcap' | 'plain';
 export const SERVER_LABELS: Record<ServerKind, string> = {
   tcpscope: 'tcpscope',
   nocapture: 'tcpscope --no-capture',
   onread: 'onread baseline',
+  onreadcap: 'onread baseline + bare tcpdump',
   plain: 'plain net echo',
 };
 
@@ -107,7 +110,14 @@ export interface TcpscopeSpawnOptions {
 }
 
 /** `npm start -- --http-port 0 --tcp-port 0 …`, run as `node --import tsx server/main.ts` so that the pid is the server's. */
-export async function startTcpscopeProcess(options: TcpscopeSpawnOptions, kind: 'tcpscope' | 'nocapture' = 'tcpscope'): Promise<ServerHandle> {
+export interface TcpscopeHandle extends ServerHandle {
+  /** Reads and bytes over every connection tcpscope lists (the open ones and the last 100 closed). */
+  totalRead(): Promise<ReadTotals>;
+  /** GET /api/capture as it answers, or null without one. */
+  captureDetail(): Promise<Record<string, unknown> | null>;
+}
+
+export async function startTcpscopeProcess(options: TcpscopeSpawnOptions, kind: 'tcpscope' | 'nocapture' = 'tcpscope'): Promise<TcpscopeHandle> {
   if (kind === 'nocapture') options = { ...options, extraArgs: [...(options.extraArgs ?? []), '--no-capture'] };
   const nodeArgs = ['--import', 'tsx'];
   if (options.cpuProfDir) nodeArgs.push('--cpu-prof', '--cpu-prof-dir', options.cpuProfDir);
@@ -133,6 +143,8 @@ export async function startTcpscopeProcess(options: TcpscopeSpawnOptions, kind: 
     'tcpscope',
   );
   const httpUrl = m[1]!;
+  // What tcpscope says on stderr once running (a connection closed by an error, say) belongs in the bench's output.
+  child.stderr!.on('data', (d: Buffer) => process.stderr.write(`\n[${kind} pid ${child.pid}] ${d.toString().trimEnd()}\n`));
   const api = async (method: string, url: string, body?: unknown): Promise<unknown> => {
     const res = await fetch(httpUrl + url, {
       method,
@@ -158,6 +170,17 @@ export async function startTcpscopeProcess(options: TcpscopeSpawnOptions, kind: 
       await api('PATCH', '/api/config', { bufferSize, replyMode: reply });
     },
     async mark() {},
+    async totalRead() {
+      const conns = (await api('GET', '/api/connections')) as { reads: number; bytesRead: number }[];
+      return conns.reduce((a, c) => ({ reads: a.reads + c.reads, bytesRead: a.bytesRead + c.bytesRead }), { reads: 0, bytesRead: 0 });
+    },
+    async captureDetail() {
+      try {
+        return (await api('GET', '/api/capture')) as Record<string, unknown>;
+      } catch {
+        return null;
+      }
+    },
     async readsOf(clientPort) {
       const conns = (await api('GET', '/api/connections')) as { remotePort: number; reads: number; bytesRead: number }[];
       const c = conns.findLast((x) => x.remotePort === clientPort);
@@ -168,13 +191,43 @@ export async function startTcpscopeProcess(options: TcpscopeSpawnOptions, kind: 
   };
 }
 
-/** One of the baselines in bench/baselines/, controlled over Node IPC. */
+/** tcpdump exactly as tcpscope runs it on `port`, its pcap stream going to /dev/null; resolves once it listens. */
+async function startBareTcpdump(port: number): Promise<ChildProcess> {
+  const [cmd, ...args] = tcpdumpCommand(port);
+  const devNull = openSync('/dev/null', 'w');
+  const child = track(spawn(cmd!, args, { stdio: ['ignore', devNull, 'pipe'] }));
+  closeSync(devNull);
+  await new Promise<void>((resolve, reject) => {
+    let err = '';
+    const timer = setTimeout(() => reject(new Error(`bare tcpdump did not start listening within 10 s: ${err}`)), 10000);
+    child.stderr!.on('data', (d: Buffer) => {
+      err += d.toString();
+      if (/listening on /.test(err)) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`bare tcpdump exited (${code}): ${err.trim()}`));
+    });
+  });
+  child.stderr!.resume();
+  return child;
+}
+
+/**
+ * One of the baselines in bench/baselines/, controlled over Node IPC. `onreadcap` is the onread baseline
+ * with a bare tcpdump on its port, run with tcpscope's own capture flags and writing to /dev/null: the
+ * capture's own cost then sits on both sides of tcpscope's capture-on ratio, and what remains is
+ * tcpscope's work.
+ */
 export async function startBaselineProcess(
-  kind: 'onread' | 'plain',
+  kind: 'onread' | 'onreadcap' | 'plain',
   bufferSize: number,
   reply: BaselineReply,
 ): Promise<ServerHandle> {
-  const file = kind === 'onread' ? 'bench/baselines/onread-echo.ts' : 'bench/baselines/plain-echo.ts';
+  const file = kind === 'plain' ? 'bench/baselines/plain-echo.ts' : 'bench/baselines/onread-echo.ts';
   const child = spawn(
     process.execPath,
     ['--import', 'tsx', file, '--buffer-size', String(bufferSize), '--reply', reply],
@@ -183,6 +236,8 @@ export async function startBaselineProcess(
   track(child);
   child.stdout!.resume();
   const m = await waitForLine(child, /listening on 127\.0\.0\.1:(\d+)/, file);
+  const tcpPort = Number(m[1]);
+  const tcpdump = kind === 'onreadcap' ? await startBareTcpdump(tcpPort) : null;
   let queue: Promise<unknown> = Promise.resolve();
   const ask = (req: ControlRequest): Promise<ControlReply> => {
     const next = queue.then(
@@ -204,9 +259,9 @@ export async function startBaselineProcess(
   return {
     kind,
     pid: child.pid!,
-    tcpPort: Number(m[1]),
+    tcpPort,
     httpUrl: null,
-    capture: async () => null,
+    capture: async () => (tcpdump ? { active: tcpdump.exitCode === null, reason: tcpdump.exitCode === null ? null : 'bare tcpdump exited' } : null),
     async configure(size, mode) {
       await ask({ type: 'config', bufferSize: size, reply: mode });
     },
@@ -217,6 +272,9 @@ export async function startBaselineProcess(
       const now = await totals();
       return { reads: now.reads - marked.reads, bytesRead: now.bytesRead - marked.bytesRead };
     },
-    stop: () => stopChild(child),
+    stop: async () => {
+      if (tcpdump) await stopChild(tcpdump);
+      await stopChild(child);
+    },
   };
 }

@@ -73,3 +73,13 @@ export const HEADER_TIMEOUT_SECONDS_DEFAULT = 10;
 export const WS_HEARTBEAT_MS = 30_000;
 /** On shutdown, a subscriber that has not finished the closing handshake by then is cut off. */
 export const WS_CLOSE_GRACE_MS = 1000;
+
+// The capture path (tcpdump → pcap reader → decoder → tracker → events), each queue bounded in bytes.
+/** Frames held for connections whose accept is not logged yet, in all (the tracker's pending segments). */
+export const CAPTURE_PENDING_MAX_BYTES = 4 * 1024 * 1024;
+/** Plain data and ACK segments shown in detail per second, over all connections; beyond it they are counted, not shown. SYN, FIN, RST, zero windows, window updates and retransmissions are always shown. */
+export const CAPTURE_DETAIL_SEGMENTS_PER_SEC = 2000;
+/** The detail budget's burst: this many plain segments in a row before the rate applies. */
+export const CAPTURE_DETAIL_BURST_SEGMENTS = 2000;
+/** Connections whose count of summarised segments the capture state lists (the newest). */
+export const CAPTURE_SUMMARY_CONNECTIONS_KEPT = 100;

@@ -107,6 +107,21 @@ export const CaptureStateSchema = z.object({
   framesUnmatched: z.number().int().nonnegative(),
   /** How often the capture program was restarted after it died. */
   restarts: z.number().int().nonnegative(),
+  /**
+   * Plain data and ACK segments counted but not sent as `segment` events because they came faster than
+   * `detailSegmentsPerSec` (over all connections). SYN, FIN, RST, zero-window, window-update and
+   * retransmitted segments are always sent. The pcap download still has every frame.
+   */
+  segmentsSummarized: z.number().int().nonnegative().optional(),
+  /**
+   * Packets the kernel dropped before tcpdump could take them (tcpscope was behind and tcpdump's pipe
+   * full; tcpdump's own count, asked for every second): the capture missed these, nothing else did.
+   */
+  framesDropped: z.number().int().nonnegative().optional(),
+  /** The same count for each of the newest connections that had any (CAPTURE_SUMMARY_CONNECTIONS_KEPT). */
+  summarizedByConn: z.array(z.object({ connId: z.number().int().nonnegative(), segments: z.number().int().nonnegative() })).optional(),
+  /** The detail budget: plain segments per second sent as events, over all connections. */
+  detailSegmentsPerSec: z.number().int().nonnegative().optional(),
 });
 export type CaptureState = z.infer<typeof CaptureStateSchema>;
 

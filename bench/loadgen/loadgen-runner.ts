@@ -18,6 +18,8 @@ export interface StreamResult {
   conns: number;
   bytesSent: number;
   bytesReceived: number;
+  /** Reply ack: the sum of N over the `Received: N` replies (the load generator checks it equals bytesSent). */
+  ackedBytes?: number;
   elapsedNs: number;
   connectNs: number;
   localPort: number;
@@ -83,7 +85,7 @@ export interface StreamOptions {
   port: number;
   conns: number;
   bytesPerConn: number;
-  reply: 'none' | 'echo';
+  reply: 'none' | 'echo' | 'ack';
   /** Stop sending after this many seconds (0: send every byte). */
   maxSeconds?: number;
 }

@@ -8,6 +8,8 @@
 // stream: opens CONNS connections, then sends BYTES_PER_CONN on each at once (epoll, non-blocking).
 //   REPLY none: after the last byte, shut down writing and wait for the server's EOF, so the clock
 //   stops only when the server has read everything. REPLY echo: also read every echoed byte back.
+//   REPLY ack: read the `Received: N` replies and add up their N; at EOF the sum must equal the bytes
+//   sent (the server answered every byte it read), and the result carries it as ackedBytes.
 //   HOLD 1 (echo only): when every byte has come back, print the result, keep the connections open
 //   until stdin closes or gives a line, then close them. MAX_SECONDS (0: none) stops sending early on
 //   a slow server, so that every run takes bounded time: the result says how many bytes went.
@@ -87,9 +89,27 @@ struct conn {
   int fd;
   uint64_t target, sent, received;
   int shut, eof, done;
+  /* ack: the sum of the N of complete `Received: N` replies, and the number being read. */
+  uint64_t acked, acc;
+  int in_num;
 };
 
-static int run_stream(const char *host, int port, int nconns, uint64_t per_conn, int echo, int hold, double max_s) {
+/* Replies are `Received: N` with no separator: a number ends where the next reply's text starts. */
+static void scan_acks(struct conn *c, const unsigned char *p, ssize_t n) {
+  for (ssize_t i = 0; i < n; i++) {
+    unsigned char ch = p[i];
+    if (ch >= '0' && ch <= '9') {
+      c->acc = c->acc * 10 + (uint64_t)(ch - '0');
+      c->in_num = 1;
+    } else if (c->in_num) {
+      c->acked += c->acc;
+      c->acc = 0;
+      c->in_num = 0;
+    }
+  }
+}
+
+static int run_stream(const char *host, int port, int nconns, uint64_t per_conn, int echo, int ack, int hold, double max_s) {
   struct rlimit rl;
   if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
     rl.rlim_cur = rl.rlim_max;
@@ -179,9 +199,15 @@ static int run_stream(const char *host, int port, int nconns, uint64_t per_conn,
           }
           if (r == 0) {
             c->eof = 1;
+            if (c->in_num) {
+              c->acked += c->acc;
+              c->acc = 0;
+              c->in_num = 0;
+            }
             break;
           }
           c->received += (uint64_t)r;
+          if (ack) scan_acks(c, in_buf, r);
         }
       }
       int finished = hold ? (c->sent == c->target && c->received >= c->target) : c->eof;
@@ -195,6 +221,11 @@ static int run_stream(const char *host, int port, int nconns, uint64_t per_conn,
                 (unsigned long long)c->sent);
         return 1;
       }
+      if (c->eof && ack && c->acked != c->sent) {
+        fprintf(stderr, "loadgen: replies acknowledged %llu bytes for %llu sent\n", (unsigned long long)c->acked,
+                (unsigned long long)c->sent);
+        return 1;
+      }
       if (finished) {
         c->done = 1;
         remaining--;
@@ -203,14 +234,15 @@ static int run_stream(const char *host, int port, int nconns, uint64_t per_conn,
     }
   }
   uint64_t t1 = now_ns();
-  uint64_t sent = 0, received = 0;
+  uint64_t sent = 0, received = 0, acked = 0;
   for (int i = 0; i < nconns; i++) {
     sent += conns[i].sent;
     received += conns[i].received;
+    acked += conns[i].acked;
   }
-  printf("{\"impl\":\"c\",\"conns\":%d,\"bytesSent\":%llu,\"bytesReceived\":%llu,\"elapsedNs\":%llu,"
+  printf("{\"impl\":\"c\",\"conns\":%d,\"bytesSent\":%llu,\"bytesReceived\":%llu,\"ackedBytes\":%llu,\"elapsedNs\":%llu,"
          "\"connectNs\":%llu,\"localPort\":%d,\"stoppedEarly\":%s}\n",
-         nconns, (unsigned long long)sent, (unsigned long long)received, (unsigned long long)(t1 - t0),
+         nconns, (unsigned long long)sent, (unsigned long long)received, (unsigned long long)acked, (unsigned long long)(t1 - t0),
          (unsigned long long)(t0 - t_connect), first_port, stopped_early ? "true" : "false");
   fflush(stdout);
   if (hold) {
@@ -274,6 +306,7 @@ static int run_pingpong(const char *host, int port, int count, int size, int war
 int main(int argc, char **argv) {
   if ((argc == 8 || argc == 9) && strcmp(argv[1], "stream") == 0) {
     int echo = strcmp(argv[6], "echo") == 0;
+    int ack = strcmp(argv[6], "ack") == 0;
     int hold = atoi(argv[7]) != 0;
     if (hold && !echo) {
       fprintf(stderr, "loadgen: HOLD needs REPLY echo\n");
@@ -282,7 +315,7 @@ int main(int argc, char **argv) {
     int n = atoi(argv[4]);
     uint64_t bytes = strtoull(argv[5], NULL, 10);
     if (n < 1 || bytes < 1) return 2;
-    return run_stream(argv[2], atoi(argv[3]), n, bytes, echo, hold, argc == 9 ? atof(argv[8]) : 0);
+    return run_stream(argv[2], atoi(argv[3]), n, bytes, echo, ack, hold, argc == 9 ? atof(argv[8]) : 0);
   }
   if (argc == 7 && strcmp(argv[1], "pingpong") == 0) {
     int count = atoi(argv[4]);
@@ -290,7 +323,7 @@ int main(int argc, char **argv) {
     return run_pingpong(argv[2], atoi(argv[3]), count, atoi(argv[5]), atoi(argv[6]));
   }
   fprintf(stderr,
-          "usage: loadgen stream HOST PORT CONNS BYTES_PER_CONN none|echo HOLD [MAX_SECONDS]\n"
+          "usage: loadgen stream HOST PORT CONNS BYTES_PER_CONN none|echo|ack HOLD [MAX_SECONDS]\n"
           "       loadgen pingpong HOST PORT COUNT SIZE WARMUP\n");
   return 2;
 }

@@ -17,7 +17,9 @@ function connect(host: string, port: number, noDelay: boolean): Promise<net.Sock
   });
 }
 
-async function stream(host: string, port: number, conns: number, perConn: number, echo: boolean, hold: boolean, maxSeconds: number) {
+async function stream(host: string, port: number, conns: number, perConn: number, reply: string, hold: boolean, maxSeconds: number) {
+  const echo = reply === 'echo';
+  const ack = reply === 'ack';
   const out = Buffer.alloc(CHUNK, 'abcdefghijklmnopqrstuvwxyz');
   const t0c = process.hrtime.bigint();
   const sockets: net.Socket[] = [];
@@ -32,6 +34,7 @@ async function stream(host: string, port: number, conns: number, perConn: number
   let stoppedEarly = false;
   let sent = 0;
   let received = 0;
+  let acked = 0;
   await Promise.all(
     sockets.map(
       (s) =>
@@ -47,13 +50,34 @@ async function stream(host: string, port: number, conns: number, perConn: number
           };
           s.on('error', reject);
           let target = perConn;
+          // ack: the N of each `Received: N`; a number ends where the next reply's text starts.
+          let mineAcked = 0;
+          let acc = 0;
+          let inNum = false;
+          const endNum = () => {
+            if (inNum) mineAcked += acc;
+            acc = 0;
+            inNum = false;
+          };
           s.on('data', (d: Buffer) => {
             got += d.length;
             received += d.length;
+            if (ack) {
+              for (let i = 0; i < d.length; i++) {
+                const ch = d[i]!;
+                if (ch >= 48 && ch <= 57) {
+                  acc = acc * 10 + (ch - 48);
+                  inNum = true;
+                } else endNum();
+              }
+            }
             if (hold && mine === target && got >= target) finish();
           });
           s.on('end', () => {
-            if (mine < target) reject(new Error(`server closed after ${mine} of ${target} bytes`));
+            endNum();
+            acked += mineAcked;
+            if (ack && mineAcked !== mine) reject(new Error(`replies acknowledged ${mineAcked} bytes for ${mine} sent`));
+            else if (mine < target) reject(new Error(`server closed after ${mine} of ${target} bytes`));
             else if (echo && got !== mine) reject(new Error(`${got} bytes echoed for ${mine} sent`));
             else finish();
           });
@@ -86,6 +110,7 @@ async function stream(host: string, port: number, conns: number, perConn: number
       conns,
       bytesSent: sent,
       bytesReceived: received,
+      ackedBytes: acked,
       elapsedNs: Number(t1 - t0),
       connectNs: Number(t0 - t0c),
       localPort,
@@ -142,10 +167,10 @@ async function pingpong(host: string, port: number, count: number, size: number,
 
 const [mode, host = '', port = '0', a = '0', b = '0', c = '', d = '0', e = '0'] = process.argv.slice(2);
 if (mode === 'stream') {
-  await stream(host, Number(port), Number(a), Number(b), c === 'echo', d !== '0', Number(e));
+  await stream(host, Number(port), Number(a), Number(b), c, d !== '0', Number(e));
 } else if (mode === 'pingpong') {
   await pingpong(host, Number(port), Number(a), Number(b), Number(c));
 } else {
-  process.stderr.write('usage: loadgen.ts stream HOST PORT CONNS BYTES none|echo HOLD [MAX_SECONDS] | pingpong HOST PORT COUNT SIZE WARMUP\n');
+  process.stderr.write('usage: loadgen.ts stream HOST PORT CONNS BYTES none|echo|ack HOLD [MAX_SECONDS] | pingpong HOST PORT COUNT SIZE WARMUP\n');
   process.exit(2);
 }

@@ -31,7 +31,7 @@ function size(bytes: number): string {
   return `${Number.isInteger(v) ? v : v.toFixed(1)} ${unit}`;
 }
 
-const SHORT: Record<ServerKind, string> = { tcpscope: 'tcpscope', nocapture: '--no-capture', onread: 'onread', plain: 'plain' };
+const SHORT: Record<ServerKind, string> = { tcpscope: 'tcpscope', nocapture: '--no-capture', onread: 'onread', onreadcap: 'onread+tcpdump', plain: 'plain' };
 
 const verdict = (v: { met: boolean } | null) => (v === null ? '' : v.met ? 'met' : 'NOT MET');
 
@@ -47,14 +47,15 @@ export function buildTables(r: BenchResults): Table[] {
   if (r.throughput) {
     tables.push({
       title: 'Throughput: one connection streaming',
-      note: 'MB/s as median (min–max) over rounds; ratio = MB/s ÷ the onread baseline in the same round. A run stops sending at its time limit, so a slow server streams fewer bytes.',
-      columns: ['buffer', 'reply', 'bytes', 'tcpscope MB/s', '--no-capture MB/s', 'onread MB/s', 'plain MB/s', 'ratio', 'ratio --no-capture', 'reads/s tcpscope', 'reads/s onread'],
+      note: 'MB/s as median (min–max) over rounds. ratio = tcpscope (capture on) ÷ the onread baseline with a bare tcpdump (tcpscope\'s capture flags) on its port, same round; ratio --no-capture = tcpscope --no-capture ÷ the bare onread baseline, same round. A run stops sending at its time limit, so a slow server streams fewer bytes.',
+      columns: ['buffer', 'reply', 'bytes', 'tcpscope MB/s', '--no-capture MB/s', 'onread+tcpdump MB/s', 'onread MB/s', 'plain MB/s', 'ratio', 'ratio --no-capture', 'reads/s tcpscope', 'reads/s onread'],
       rows: r.throughput.map((c) => [
         String(c.bufferSize),
         c.reply,
         size(c.bytes),
         spread(c.mbps.tcpscope ?? none),
         spread(c.mbps.nocapture ?? none),
+        spread(c.mbps.onreadcap ?? none),
         spread(c.mbps.onread ?? none),
         spread(c.mbps.plain ?? none),
         spread(c.ratio.tcpscope ?? none, 2),
@@ -63,6 +64,8 @@ export function buildTables(r: BenchResults): Table[] {
         spread(c.readsPerSec.onread ?? none, 0),
       ]),
     });
+    const failed = r.throughput.flatMap((c) => (c.errors ?? []).map((e) => `buffer ${c.bufferSize}, reply ${c.reply}: ${e}`));
+    if (failed.length > 0) tables.at(-1)!.note += ` Failed runs (left out of the medians): ${failed.join('; ')}.`;
   }
   if (r.latency) {
     const l = r.latency;
@@ -147,6 +150,27 @@ export function buildTables(r: BenchResults): Table[] {
           ],
         ];
       }),
+    });
+  }
+  if (r.memory) {
+    const m = r.memory;
+    const f = m.fourPeers;
+    const cap = f.capture as { framesSeen?: number; segmentsSummarized?: number; framesDropped?: number } | null;
+    tables.push({
+      title: 'Memory: tcpscope as `npm start` runs it (capture on, reply ack), each case in a fresh process',
+      columns: ['case', 'what', 'RSS start MB', 'RSS peak MB', 'RSS after MB', 'counts'],
+      rows: [
+        ['idle', `${m.idleAfterMs / 1000} s after start, one subscriber`, '', fmt(m.idleRss / MB, 0), '', ''],
+        [
+          `${f.conns} peers`,
+          `buffer ${f.bufferSize}, ${f.seconds} s, ${size(f.bytesSent)} sent, one subscriber`,
+          fmt(f.rssStart / MB, 0),
+          fmt(f.rssPeak / MB, 0),
+          fmt(f.rssAfter / MB, 0),
+          (f.exact ? 'exact' : 'NOT exact') +
+            (cap ? `; ${cap.framesSeen ?? '?'} frames` + (cap.segmentsSummarized !== undefined ? `, ${cap.segmentsSummarized} summarised` : '') + (cap.framesDropped !== undefined ? `, ${cap.framesDropped} dropped` : '') : ''),
+        ],
+      ],
     });
   }
   return tables;

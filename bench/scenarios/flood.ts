@@ -34,7 +34,7 @@ export async function runFloods(ctx: BenchContext): Promise<FloodResults> {
 async function runFlood(ctx: BenchContext, kind: 'tcpscope' | 'nocapture'): Promise<FloodResult> {
   const { bytes, bufferSize, settleMs, missedTimeoutMs, maxSeconds } = ctx.plan.flood;
   ctx.progress.step('flood', `starting a fresh ${kind}`);
-  const server = await startTcpscopeProcess({ bufferSize, reply: 'none' }, kind);
+  const server = await startTcpscopeProcess({ bufferSize, reply: 'none', cpuProfDir: ctx.cpuProfDir && `${ctx.cpuProfDir}/flood-${kind}` }, kind);
   const reader = await startWatchers(server.httpUrl!);
   try {
     await reader.set(1);

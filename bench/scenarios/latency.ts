@@ -17,7 +17,7 @@ export interface LatencyResult {
 export async function runLatency(ctx: BenchContext): Promise<LatencyResult> {
   const { rounds, count, warmup, size, bufferSize } = ctx.plan.latency;
   await Promise.all(ALL_SERVERS.map((k) => ctx.servers[k].configure(bufferSize, 'echo')));
-  const runs: Record<ServerKind, PingPongResult[]> = { tcpscope: [], nocapture: [], onread: [], plain: [] };
+  const runs: Record<ServerKind, PingPongResult[]> = { tcpscope: [], nocapture: [], onread: [], onreadcap: [], plain: [] };
   for (let round = 0; round < rounds; round++) {
     for (const kind of rotate(ALL_SERVERS, round)) {
       ctx.progress.step('latency', `${count} round trips of ${size} bytes, round ${round + 1}/${rounds}, ${kind}`);

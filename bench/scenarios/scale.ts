@@ -28,7 +28,7 @@ export async function runScale(ctx: BenchContext): Promise<ScaleCase[]> {
   const cases: ScaleCase[] = [];
   for (const conns of connCounts) {
     const bytesPerConn = Math.ceil(totalBytes / conns);
-    const mbps: Record<ServerKind, number[]> = { tcpscope: [], nocapture: [], onread: [], plain: [] };
+    const mbps: Record<ServerKind, number[]> = { tcpscope: [], nocapture: [], onread: [], onreadcap: [], plain: [] };
     for (let round = 0; round < rounds; round++) {
       for (const kind of rotate(SCALE_SERVERS, round)) {
         ctx.progress.step('scale', `${conns} connections streaming, round ${round + 1}/${rounds}, ${kind}`);
@@ -37,7 +37,7 @@ export async function runScale(ctx: BenchContext): Promise<ScaleCase[]> {
         ctx.progress.tick();
       }
     }
-    const perConn: Record<ServerKind, number[]> = { tcpscope: [], nocapture: [], onread: [], plain: [] };
+    const perConn: Record<ServerKind, number[]> = { tcpscope: [], nocapture: [], onread: [], onreadcap: [], plain: [] };
     if (conns >= 100) {
       for (let round = 0; round < memoryRounds; round++) {
         for (const kind of rotate(SCALE_SERVERS, round)) {

@@ -1,6 +1,7 @@
-// One connection streaming, reply none and echo, at each buffer size: MB/s and reads/s per server,
-// and tcpscope ÷ onread baseline taken round by round.
-import { ALL_SERVERS, type BenchContext, measureStream, perServer, type StreamRun } from '../context.ts';
+// One connection streaming, reply ack (the default), none and echo, at each buffer size: MB/s and
+// reads/s per server, and each tcpscope ÷ its baseline taken round by round: capture on ÷ the onread
+// baseline with a bare tcpdump on its port, --no-capture ÷ the bare onread baseline.
+import { BASELINE_OF, type BenchContext, measureStream, perServer, type StreamRun, THROUGHPUT_SERVERS as ALL_SERVERS } from '../context.ts';
 import type { StreamReply } from '../plan.ts';
 import type { ServerKind } from '../servers.ts';
 import { pairedRatios, rotate, type Summary, summarize } from '../stats.ts';
@@ -13,10 +14,12 @@ export interface ThroughputCase {
   runs: Partial<Record<ServerKind, StreamRun[]>>;
   mbps: Partial<Record<ServerKind, Summary>>;
   readsPerSec: Partial<Record<ServerKind, Summary>>;
-  /** MB/s ÷ the onread baseline's MB/s in the same round, for each tcpscope. */
+  /** MB/s ÷ its baseline's MB/s in the same round (BASELINE_OF), for each tcpscope. */
   ratio: Partial<Record<ServerKind, Summary>>;
-  /** Every tcpscope run counted exactly the bytes sent. */
+  /** Every tcpscope run that completed counted exactly the bytes sent. */
   exact: boolean;
+  /** Runs that failed, with the load generator's message. */
+  errors?: string[];
 }
 
 export async function runThroughput(ctx: BenchContext): Promise<ThroughputCase[]> {
@@ -26,7 +29,7 @@ export async function runThroughput(ctx: BenchContext): Promise<ThroughputCase[]
     for (const reply of replies) {
       const size = bytes(bufferSize, reply);
       await Promise.all(ALL_SERVERS.map((k) => ctx.servers[k].configure(bufferSize, reply)));
-      const runs: Record<ServerKind, StreamRun[]> = { tcpscope: [], nocapture: [], onread: [], plain: [] };
+      const runs: Record<ServerKind, StreamRun[]> = { tcpscope: [], nocapture: [], onread: [], onreadcap: [], plain: [] };
       const label = `buffer ${bufferSize}, reply ${reply}`;
       for (const kind of warmup ? ALL_SERVERS : []) {
         ctx.progress.step('throughput', `${label}, warm-up ${kind}`);
@@ -40,7 +43,6 @@ export async function runThroughput(ctx: BenchContext): Promise<ThroughputCase[]
           ctx.progress.tick();
         }
       }
-      const baseline = runs.onread.map((r) => r.mbps);
       cases.push({
         bufferSize,
         reply,
@@ -48,8 +50,11 @@ export async function runThroughput(ctx: BenchContext): Promise<ThroughputCase[]
         runs,
         mbps: perServer(ALL_SERVERS, (k) => summarize(runs[k].map((r) => r.mbps))),
         readsPerSec: perServer(ALL_SERVERS, (k) => summarize(runs[k].map((r) => r.readsPerSec))),
-        ratio: perServer(['tcpscope', 'nocapture'], (k) => summarize(pairedRatios(runs[k].map((r) => r.mbps), baseline))),
-        exact: [...runs.tcpscope, ...runs.nocapture].every((r) => r.exact),
+        ratio: perServer(['tcpscope', 'nocapture'], (k) =>
+          summarize(pairedRatios(runs[k].map((r) => r.mbps), runs[BASELINE_OF[k as 'tcpscope' | 'nocapture']].map((r) => r.mbps))),
+        ),
+        exact: [...runs.tcpscope, ...runs.nocapture].every((r) => r.exact || r.error !== undefined),
+        errors: Object.values(runs).flatMap((rs) => rs.flatMap((r) => (r.error ? [r.error] : []))),
       });
     }
   }

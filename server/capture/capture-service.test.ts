@@ -1,6 +1,7 @@
 // Real capture on loopback: a real tcpdump watching a real echo server's port while a real client
 // does the tutorial's exchange. Every wait is on an event the capture emits; nothing sleeps.
 import { toHex } from '../../shared/hex.ts';
+import { CAPTURE_DETAIL_SEGMENTS_PER_SEC } from '../../shared/limits.ts';
 import { execFileSync } from 'node:child_process';
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -281,6 +282,10 @@ describe('capture service (real tcpdump on lo)', () => {
         framesMalformed: 0,
         framesUnmatched: 0,
         restarts: 2,
+        framesDropped: 0,
+        segmentsSummarized: 0,
+        summarizedByConn: [],
+        detailSegmentsPerSec: CAPTURE_DETAIL_SEGMENTS_PER_SEC,
       });
       expect(changes.at(-1)).toEqual(h.svc.state());
       // The echo server and the socket samples go on without capture.
@@ -327,10 +332,52 @@ describe('capture service (real tcpdump on lo)', () => {
     TIMEOUT,
   );
 
+  it(
+    'past its detail budget, counts plain segments instead of showing them: every frame is shown, summarised or accounted for, and all are in the pcap',
+    async () => {
+      const h = await startHarness('127.0.0.1', { gateOptions: { ratePerSec: 0, burst: 5 }, sampling: false });
+      expect(await h.svc.whenListening()).toBe(true);
+      const c = net.connect({ port: h.port, host: '127.0.0.1', noDelay: true });
+      await new Promise<void>((r) => c.once('connect', () => r()));
+      c.on('data', () => {});
+      // Each write waits for the last to reach the kernel: one segment each, and a reply segment each.
+      for (let i = 0; i < 100; i++) await new Promise<void>((r, j) => c.write(`m${i}`, (e) => (e ? j(e) : r())));
+      c.end();
+      await new Promise<void>((r) => c.once('close', () => r()));
+      const fins = () => ofConn(h.segments(), 1).filter((s) => has(s, 'FIN'));
+      await h.until('both FINs of connection 1', () => fins().length >= 2);
+
+      const st = h.svc.state();
+      const shown = ofConn(h.segments(), 1);
+      const summarised = st.summarizedByConn?.find((x) => x.connId === 1)?.segments ?? 0;
+      expect(summarised).toBeGreaterThan(0);
+      expect(st.segmentsSummarized).toBe(summarised);
+      // Counts stay exact: each frame read is shown, summarised, or counted as unmatched or malformed.
+      expect(st.framesSeen).toBe(h.segments().length + st.segmentsSummarized! + st.framesUnmatched + st.framesMalformed);
+      // What always shows: the handshake and both FINs.
+      expect(shown.filter((s) => has(s, 'SYN'))).toHaveLength(2);
+      expect(fins()).toHaveLength(2);
+      // The pcap download has every frame of the connection, summarised ones included.
+      expect(tcpdumpRead(h.svc.pcapFor(1)!)).toHaveLength(shown.length + summarised);
+    },
+    TIMEOUT,
+  );
+
   it('runs no capture with --no-capture, and says so', async () => {
     const h = await startHarness('127.0.0.1', { enabled: false, sampling: false });
     expect(await h.svc.whenListening()).toBe(false);
-    expect(h.svc.state()).toEqual({ active: false, reason: NO_CAPTURE_REASON, framesSeen: 0, framesMalformed: 0, framesUnmatched: 0, restarts: 0 });
+    expect(h.svc.state()).toEqual({
+      active: false,
+      reason: NO_CAPTURE_REASON,
+      framesSeen: 0,
+      framesMalformed: 0,
+      framesUnmatched: 0,
+      restarts: 0,
+      framesDropped: 0,
+        segmentsSummarized: 0,
+      summarizedByConn: [],
+      detailSegmentsPerSec: CAPTURE_DETAIL_SEGMENTS_PER_SEC,
+    });
     expect(NO_CAPTURE_REASON).toBe('turned off with --no-capture');
   });
 });

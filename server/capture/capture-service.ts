@@ -4,8 +4,10 @@
 import { NO_CAPTURE_REASON, type CaptureState, type UnsequencedWireEvent } from '../../shared/wire.ts';
 import { createFrameStore, type FrameStoreLimits, type StoredFrame } from './frame-store.ts';
 import { decodeFrame } from './packet-decode.ts';
-import { writePcap } from './pcap-writer.ts';
 import { createSegmentTracker, type ConnectionTuple, type TrackerLimits } from './segment-tracker.ts';
+import type { PcapRecord } from './pcap-reader.ts';
+import { createSegmentGate, DEFAULT_GATE_OPTIONS, type GateOptions } from './segment-gate.ts';
+import { newPeek, peekSegment } from './segment-peek.ts';
 import { createSsSampler } from './ss-sampler.ts';
 import { createTcpdumpSource, type BackoffOptions } from './tcpdump-source.ts';
 
@@ -27,7 +29,12 @@ export interface CaptureServiceOptions {
   backoff?: Partial<BackoffOptions>;
   trackerLimits?: Partial<TrackerLimits>;
   frameLimits?: Partial<FrameStoreLimits>;
+  /** The detail budget for plain segments (tests shrink it to see summarising happen). */
+  gateOptions?: Partial<GateOptions>;
 }
+
+/** How often, at most, a change in the summarised counts is announced as a state change. */
+const SUMMARY_STATE_EVERY_MS = 1000;
 
 /** The parts of an accepted connection the capture needs (a `Connection` row fits). */
 export interface AcceptedConnection extends ConnectionTuple {
@@ -60,8 +67,59 @@ export function createCaptureService(opts: CaptureServiceOptions): CaptureServic
   const frames = createFrameStore(opts.frameLimits);
   let framesSeen = 0;
   let framesMalformed = 0;
+  const gateRate = opts.gateOptions?.ratePerSec ?? DEFAULT_GATE_OPTIONS.ratePerSec;
 
   const sampler = opts.sampling === false ? null : createSsSampler({ port, emit, command: opts.ssCommand });
+
+  const gate = createSegmentGate(opts.gateOptions);
+  const peek = newPeek();
+  let stateTimer: NodeJS.Timeout | null = null;
+  /** Summarised counts change with every segment: the state's listeners hear of it at most once a second. */
+  function summaryChanged(): void {
+    stateTimer ??= setTimeout(() => {
+      stateTimer = null;
+      opts.onStateChange?.(state());
+    }, SUMMARY_STATE_EVERY_MS);
+  }
+
+  // Per captured frame: a peek at its TCP header decides; only segments shown in detail are decoded
+  // whole and become objects. A summarised segment costs the peek, a count and its frame's bytes.
+  function onRecord(record: PcapRecord, linkType: number): void {
+    framesSeen++;
+    const data = record.data;
+    const peeked = peekSegment(linkType, data, port, peek);
+    if (peeked && gate.judge(peek, port, record.t) === 'summarise') {
+      const connId = gate.connOf(peek);
+      gate.summarised(connId);
+      frames.add(connId, { tsSec: record.tsSec, tsNsec: record.tsNsec, data, originalLength: record.originalLength, linkType });
+      if (peek.payloadLength > 0) sampler?.nudge();
+      summaryChanged();
+      return;
+    }
+    let ready;
+    try {
+      // The tracker may hold the frame, and the event its payload: both must own their bytes, as the
+      // record is a view of the pipe's chunk. A copy of one frame (at most CAPTURE_SNAPLEN bytes).
+      const own = data.slice();
+      const decoded = decodeFrame(linkType, own);
+      if (!decoded.ok) {
+        framesMalformed++;
+        return;
+      }
+      const frame: StoredFrame = { tsSec: record.tsSec, tsNsec: record.tsNsec, data: own, originalLength: record.originalLength, linkType };
+      ready = tracker.ingest(decoded.segment, record.t, frame, frame.data.length);
+    } catch {
+      // A decoder bug must cost one frame, not the server.
+      framesMalformed++;
+      return;
+    }
+    for (const r of ready) {
+      if (peeked) gate.bind(peek, r.connId);
+      frames.add(r.connId, r.frame);
+      if (r.event.payloadLength > 0) sampler?.nudge();
+      emit(r.event);
+    }
+  }
 
   const source = opts.enabled
     ? createTcpdumpSource({
@@ -70,33 +128,13 @@ export function createCaptureService(opts: CaptureServiceOptions): CaptureServic
         command: opts.command,
         backoff: opts.backoff,
         onChange: () => opts.onStateChange?.(state()),
-        onRecord(record, linkType) {
-          framesSeen++;
-          let ready;
-          try {
-            const decoded = decodeFrame(linkType, record.data);
-            if (!decoded.ok) {
-              framesMalformed++;
-              return;
-            }
-            const frame: StoredFrame = { ...record, linkType };
-            ready = tracker.ingest(decoded.segment, record.t, frame, record.data.length);
-          } catch {
-            // A decoder bug must cost one frame, not the server.
-            framesMalformed++;
-            return;
-          }
-          for (const r of ready) {
-            frames.add(r.connId, r.frame);
-            if (r.event.payloadLength > 0) sampler?.nudge();
-            emit(r.event);
-          }
-        },
+        onRecord,
       })
     : null;
 
   function state(): CaptureState {
-    const s = source?.state() ?? { active: false, reason: NO_CAPTURE_REASON, restarts: 0 };
+    const s = source?.state() ?? { active: false, reason: NO_CAPTURE_REASON, restarts: 0, droppedByKernel: 0 };
+    const summary = gate.totals();
     return {
       active: s.active,
       reason: s.reason,
@@ -104,6 +142,10 @@ export function createCaptureService(opts: CaptureServiceOptions): CaptureServic
       framesMalformed,
       framesUnmatched: tracker.stats().unmatched,
       restarts: s.restarts,
+      framesDropped: s.droppedByKernel,
+      segmentsSummarized: summary.segments,
+      summarizedByConn: summary.byConn,
+      detailSegmentsPerSec: gateRate,
     };
   }
 
@@ -114,6 +156,8 @@ export function createCaptureService(opts: CaptureServiceOptions): CaptureServic
       sampler?.start();
     },
     async stop() {
+      if (stateTimer !== null) clearTimeout(stateTimer);
+      stateTimer = null;
       sampler?.stop();
       await source?.stop();
     },
@@ -130,16 +174,7 @@ export function createCaptureService(opts: CaptureServiceOptions): CaptureServic
     notifyActivity() {
       sampler?.nudge();
     },
-    pcapFor(connId) {
-      const kept = frames.framesOf(connId);
-      if (kept === undefined || kept.length === 0) return undefined;
-      // A pcap file has one link type; all frames of one capture share it.
-      const linkType = kept[0]!.linkType;
-      return writePcap(
-        linkType,
-        kept.filter((f) => f.linkType === linkType),
-      );
-    },
+    pcapFor: (connId) => frames.pcapOf(connId),
     whenListening: () => source?.whenListening() ?? Promise.resolve(false),
     sampleNow: () => sampler?.sampleOnce() ?? Promise.resolve(),
   };

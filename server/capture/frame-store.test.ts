@@ -1,78 +1,81 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createFrameStore, type StoredFrame } from './frame-store.ts';
+import { writePcap } from './pcap-writer.ts';
 
-const frame = (size: number, tag: number): StoredFrame => ({ tsSec: tag, tsNsec: 0, data: new Uint8Array(size), originalLength: size, linkType: 1 });
+const frame = (size: number, tag: number, linkType = 1): StoredFrame => ({
+  tsSec: tag,
+  tsNsec: 123_000,
+  data: Uint8Array.from({ length: size }, (_, i) => (tag * 7 + i) & 0xff),
+  originalLength: size + 5,
+  linkType,
+});
 
 describe('frame store', () => {
-  it('keeps the newest frames of a connection within its bound', () => {
-    const s = createFrameStore({ perConnBytes: 100, totalBytes: 1000 });
-    for (let i = 0; i < 10; i++) s.add(1, frame(30, i));
-    expect(s.framesOf(1)!.map((f) => f.tsSec)).toEqual([7, 8, 9]);
-    expect(s.bytes()).toBe(90);
+  it('gives back every frame of a connection, byte for byte and in order, while within its bounds', () => {
+    const s = createFrameStore({ perConnBytes: 100_000, totalBytes: 1_000_000 });
+    const added = [1, 60, 300, 7, 1500].map((n, i) => frame(n, i));
+    for (const f of added) s.add(3, f);
+    expect(s.framesOf(3)).toEqual(added);
+    expect(s.framesOf(4)).toBeUndefined();
   });
 
-  it('evicts the oldest frames anywhere once the global bound is reached', () => {
-    const s = createFrameStore({ perConnBytes: 100, totalBytes: 100 });
-    s.add(1, frame(40, 0));
-    s.add(2, frame(40, 1));
-    s.add(1, frame(40, 2));
-    expect(s.framesOf(1)!.map((f) => f.tsSec)).toEqual([2]);
-    expect(s.framesOf(2)!.map((f) => f.tsSec)).toEqual([1]);
-    s.add(3, frame(100, 3));
-    expect(s.framesOf(1)).toBeUndefined();
-    expect(s.framesOf(2)).toBeUndefined();
-    expect(s.bytes()).toBe(100);
+  it('writes the same pcap file as the pcap writer does from the kept frames', () => {
+    const s = createFrameStore();
+    for (let i = 0; i < 50; i++) s.add(1, frame(i * 13, i));
+    expect(s.pcapOf(1)).toEqual(writePcap(1, s.framesOf(1)!));
+    expect(s.pcapOf(2)).toBeUndefined();
+  });
+
+  it('keeps one link type per pcap file: the first kept frame\'s', () => {
+    const s = createFrameStore();
+    s.add(1, frame(10, 0, 1));
+    s.add(1, frame(10, 1, 113));
+    s.add(1, frame(10, 2, 1));
+    expect(writePcap(1, s.framesOf(1)!.filter((f) => f.linkType === 1))).toEqual(s.pcapOf(1));
   });
 
   it('refuses a frame larger than a bound', () => {
-    const s = createFrameStore({ perConnBytes: 10, totalBytes: 100 });
-    s.add(1, frame(11, 0));
+    const s = createFrameStore({ perConnBytes: 64, totalBytes: 1000, blockBytes: 64 });
+    s.add(1, frame(100, 0));
     expect(s.framesOf(1)).toBeUndefined();
+    expect(s.bytes()).toBe(0);
   });
 
-  it('stays correct while one old frame holds back many evicted ones behind it', () => {
-    const s = createFrameStore({ perConnBytes: 100, totalBytes: 1_000_000 });
-    s.add(1, frame(10, -1));
-    for (let i = 0; i < 10_000; i++) s.add(2, frame(10, i));
-    expect(s.framesOf(1)!.map((f) => f.tsSec)).toEqual([-1]);
-    expect(s.framesOf(2)!.map((f) => f.tsSec)).toEqual([9990, 9991, 9992, 9993, 9994, 9995, 9996, 9997, 9998, 9999]);
-    expect(s.bytes()).toBe(110);
-  });
-
-  it('agrees with a plain model of both bounds over any sequence of frames', () => {
+  it('holds both bounds in bytes allocated, keeps the newest frames of each connection, and forgets emptied ones', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.record({ conn: fc.integer({ min: 1, max: 4 }), size: fc.integer({ min: 1, max: 60 }) }), { maxLength: 3000, size: 'max' }),
-        fc.integer({ min: 60, max: 200 }),
-        fc.integer({ min: 60, max: 500 }),
+        fc.array(fc.record({ conn: fc.integer({ min: 1, max: 4 }), size: fc.integer({ min: 1, max: 60 }) }), { maxLength: 2000 }),
+        fc.integer({ min: 300, max: 2000 }),
+        fc.integer({ min: 300, max: 5000 }),
         (adds, perConn, totalBound) => {
-          const s = createFrameStore({ perConnBytes: perConn, totalBytes: totalBound });
-          let model: { conn: number; size: number; tag: number }[] = [];
+          const s = createFrameStore({ perConnBytes: perConn, totalBytes: totalBound, blockBytes: 256 });
+          const sent = new Map<number, number[]>();
           adds.forEach((a, tag) => {
             s.add(a.conn, frame(a.size, tag));
-            model.push({ ...a, tag });
-            const mine = model.filter((m) => m.conn === a.conn);
-            let bytes = mine.reduce((n, m) => n + m.size, 0);
-            for (const m of mine) {
-              if (bytes <= perConn) break;
-              bytes -= m.size;
-              model = model.filter((x) => x !== m);
-            }
-            let total = model.reduce((n, m) => n + m.size, 0);
-            while (total > totalBound) {
-              total -= model[0]!.size;
-              model = model.slice(1);
-            }
+            sent.set(a.conn, [...(sent.get(a.conn) ?? []), tag]);
+            expect(s.bytes()).toBeLessThanOrEqual(totalBound);
+            // The frame just added is always kept.
+            expect(s.framesOf(a.conn)!.at(-1)!.tsSec).toBe(tag);
           });
-          for (let c = 1; c <= 4; c++) {
-            const want = model.filter((m) => m.conn === c).map((m) => m.tag);
-            expect((s.framesOf(c) ?? []).map((f) => f.tsSec)).toEqual(want);
+          for (const [conn, tags] of sent) {
+            const kept = (s.framesOf(conn) ?? []).map((f) => f.tsSec);
+            // What is kept is the newest frames, none skipped.
+            expect(kept).toEqual(tags.slice(tags.length - kept.length));
+            const bytes = (s.framesOf(conn) ?? []).reduce((n, f) => n + 16 + f.data.length, 0);
+            expect(bytes).toBeLessThanOrEqual(perConn);
           }
-          expect(s.bytes()).toBe(model.reduce((n, m) => n + m.size, 0));
         },
       ),
-      { numRuns: 20 },
+      { numRuns: 30 },
     );
+  });
+
+  it('stays within its bound under a flood of small frames on many connections', () => {
+    const s = createFrameStore({ perConnBytes: 100_000, totalBytes: 1_000_000 });
+    for (let i = 0; i < 200_000; i++) s.add(1 + (i % 50), frame(70, i));
+    expect(s.bytes()).toBeLessThanOrEqual(1_000_000);
+    // The newest frames of the busiest connections are there.
+    expect(s.framesOf(50)!.at(-1)!.tsSec).toBe(199_999);
   });
 });

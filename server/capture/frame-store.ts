@@ -1,8 +1,12 @@
-// The raw captured frames of each connection, kept for pcap export. Bounded twice: the newest
-// `perConnBytes` of each connection, and `totalBytes` over all of them (the oldest frames anywhere go
-// first). Frames are evicted whole; a connection whose frames are all gone is forgotten.
+// The raw captured frames of each connection, kept for pcap export. Frames are appended, already in
+// pcap record form, to blocks of bytes per connection, so a kept frame is a few bytes in a block and no
+// object: under a flood of small segments the store costs what its bound says, not several times it in
+// per-frame objects for the garbage collector to chase. Bounded twice, in bytes allocated: the newest
+// `perConnBytes` of each connection and `totalBytes` over all of them. Whole blocks are evicted, oldest
+// first (the oldest block anywhere when the total is over); a connection with no block left is forgotten.
 import { PCAP_PER_CONNECTION_BYTES, PCAP_TOTAL_BYTES } from '../../shared/wire.ts';
-import type { PcapFrame } from './pcap-writer.ts';
+import { PCAP_RECORD_HEADER_BYTES } from './pcap-reader.ts';
+import { type PcapFrame, pcapGlobalHeader } from './pcap-writer.ts';
 
 export interface StoredFrame extends PcapFrame {
   linkType: number;
@@ -11,16 +15,22 @@ export interface StoredFrame extends PcapFrame {
 export interface FrameStoreLimits {
   perConnBytes: number;
   totalBytes: number;
+  /** Largest block; a connection's first block is small and each next one doubles up to this. */
+  blockBytes: number;
 }
 
 export const DEFAULT_FRAME_STORE_LIMITS: FrameStoreLimits = {
   perConnBytes: PCAP_PER_CONNECTION_BYTES,
   totalBytes: PCAP_TOTAL_BYTES,
+  blockBytes: 64 * 1024,
 };
+const FIRST_BLOCK_BYTES = 1024;
 
-interface Entry {
+interface Block {
   connId: number;
-  frame: StoredFrame;
+  linkType: number;
+  bytes: Uint8Array;
+  used: number;
   evicted: boolean;
 }
 
@@ -37,11 +47,14 @@ class Fifo<T> {
   peek(): T | undefined {
     return this.items[this.head];
   }
+  last(): T | undefined {
+    return this.items.length > this.head ? this.items[this.items.length - 1] : undefined;
+  }
   shift(): T | undefined {
     if (this.head >= this.items.length) return undefined;
     const x = this.items[this.head]!;
     this.head++;
-    if (this.head > 1024 && this.head * 2 > this.items.length) {
+    if (this.head > 64 && this.head * 2 > this.items.length) {
       this.items = this.items.slice(this.head);
       this.head = 0;
     }
@@ -53,7 +66,7 @@ class Fifo<T> {
 }
 
 interface ConnFrames {
-  entries: Fifo<Entry>;
+  blocks: Fifo<Block>;
   bytes: number;
 }
 
@@ -61,23 +74,26 @@ export interface FrameStore {
   add(connId: number, frame: StoredFrame): void;
   /** The connection's frames, oldest first, or undefined if none are kept. */
   framesOf(connId: number): StoredFrame[] | undefined;
+  /** The connection's frames as a pcap file (one link type: the first kept frame's), or undefined if none are kept. */
+  pcapOf(connId: number): Buffer | undefined;
+  /** Bytes allocated for kept frames, over all connections. */
   bytes(): number;
 }
 
 export function createFrameStore(limits: Partial<FrameStoreLimits> = {}): FrameStore {
   const lim = { ...DEFAULT_FRAME_STORE_LIMITS, ...limits };
   const conns = new Map<number, ConnFrames>();
-  // Every kept frame in arrival order; entries evicted by their connection's bound stay here as
-  // tombstones until they reach the head, and count toward `tombstones` so they cannot pile up.
-  let all = new Fifo<Entry>();
+  // Every block in the order it was made; blocks evicted by their connection's bound stay as
+  // tombstones until they reach the head, and are counted so that they cannot pile up.
+  let all = new Fifo<Block>();
   let total = 0;
   let tombstones = 0;
 
-  function evict(c: ConnFrames, e: Entry): void {
-    e.evicted = true;
-    c.bytes -= e.frame.data.length;
-    total -= e.frame.data.length;
-    if (c.entries.length === 0) conns.delete(e.connId);
+  function evict(c: ConnFrames, b: Block): void {
+    b.evicted = true;
+    c.bytes -= b.bytes.length;
+    total -= b.bytes.length;
+    if (c.blocks.length === 0) conns.delete(b.connId);
   }
 
   function dropTombstones(): void {
@@ -87,46 +103,97 @@ export function createFrameStore(limits: Partial<FrameStoreLimits> = {}): FrameS
     }
   }
 
+  function blockFor(connId: number, c: ConnFrames, linkType: number, size: number): Block | null {
+    const last = c.blocks.last();
+    if (last !== undefined && last.linkType === linkType && last.bytes.length - last.used >= size) return last;
+    const grown = last === undefined ? FIRST_BLOCK_BYTES : Math.min(lim.blockBytes, last.bytes.length * 2);
+    const capacity = Math.max(size, Math.min(grown, lim.perConnBytes, lim.totalBytes));
+    if (capacity > lim.perConnBytes || capacity > lim.totalBytes) return null;
+    const b: Block = { connId, linkType, bytes: new Uint8Array(capacity), used: 0, evicted: false };
+    c.blocks.push(b);
+    c.bytes += capacity;
+    total += capacity;
+    all.push(b);
+    while (c.bytes > lim.perConnBytes) {
+      evict(c, c.blocks.shift()!);
+      tombstones++;
+    }
+    dropTombstones();
+    while (total > lim.totalBytes) {
+      const oldest = all.shift()!;
+      // The oldest block anywhere is its own connection's oldest: both queues keep the order made.
+      const oc = conns.get(oldest.connId)!;
+      oc.blocks.shift();
+      evict(oc, oldest);
+      dropTombstones();
+    }
+    if (tombstones > 64 && tombstones > all.length / 2) {
+      const live = new Fifo<Block>();
+      for (const x of all) if (!x.evicted) live.push(x);
+      all = live;
+      tombstones = 0;
+    }
+    return b.evicted ? null : b;
+  }
+
+  function* records(c: ConnFrames): Generator<{ block: Block; at: number; len: number }> {
+    for (const block of c.blocks) {
+      const v = new DataView(block.bytes.buffer, block.bytes.byteOffset, block.used);
+      for (let at = 0; at < block.used; ) {
+        const len = v.getUint32(at + 8, true);
+        yield { block, at, len };
+        at += PCAP_RECORD_HEADER_BYTES + len;
+      }
+    }
+  }
+
   return {
     bytes: () => total,
     add(connId, frame) {
-      const size = frame.data.length;
-      if (size > lim.perConnBytes || size > lim.totalBytes) return;
+      const size = PCAP_RECORD_HEADER_BYTES + frame.data.length;
       let c = conns.get(connId);
       if (c === undefined) {
-        c = { entries: new Fifo(), bytes: 0 };
+        c = { blocks: new Fifo(), bytes: 0 };
         conns.set(connId, c);
       }
-      const e: Entry = { connId, frame, evicted: false };
-      c.entries.push(e);
-      c.bytes += size;
-      total += size;
-      all.push(e);
-      while (c.bytes > lim.perConnBytes) {
-        evict(c, c.entries.shift()!);
-        tombstones++;
+      const b = blockFor(connId, c, frame.linkType, size);
+      if (b === null) {
+        if (c.blocks.length === 0) conns.delete(connId);
+        return;
       }
-      dropTombstones();
-      while (total > lim.totalBytes) {
-        const oldest = all.shift()!;
-        // The global oldest is always its own connection's oldest, as both queues keep arrival order.
-        const oc = conns.get(oldest.connId)!;
-        oc.entries.shift();
-        evict(oc, oldest);
-        dropTombstones();
-      }
-      // Tombstones behind live entries: rebuild once they outnumber the live frames.
-      if (tombstones > 1024 && tombstones > all.length / 2) {
-        const live = new Fifo<Entry>();
-        for (const x of all) if (!x.evicted) live.push(x);
-        all = live;
-        tombstones = 0;
-      }
+      const v = new DataView(b.bytes.buffer, b.bytes.byteOffset + b.used, PCAP_RECORD_HEADER_BYTES);
+      v.setUint32(0, frame.tsSec >>> 0, true);
+      // Truncates, never rounds: rounding up could yield 1 000 000 µs, which readers reject.
+      v.setUint32(4, Math.floor(frame.tsNsec / 1000), true);
+      v.setUint32(8, frame.data.length, true);
+      v.setUint32(12, Math.max(frame.originalLength, frame.data.length), true);
+      b.bytes.set(frame.data, b.used + PCAP_RECORD_HEADER_BYTES);
+      b.used += size;
     },
     framesOf(connId) {
       const c = conns.get(connId);
       if (c === undefined) return undefined;
-      return [...c.entries].map((e) => e.frame);
+      const out: StoredFrame[] = [];
+      for (const { block, at, len } of records(c)) {
+        const v = new DataView(block.bytes.buffer, block.bytes.byteOffset + at, PCAP_RECORD_HEADER_BYTES);
+        out.push({
+          tsSec: v.getUint32(0, true),
+          tsNsec: v.getUint32(4, true) * 1000,
+          data: block.bytes.slice(at + PCAP_RECORD_HEADER_BYTES, at + PCAP_RECORD_HEADER_BYTES + len),
+          originalLength: v.getUint32(12, true),
+          linkType: block.linkType,
+        });
+      }
+      return out.length > 0 ? out : undefined;
+    },
+    pcapOf(connId) {
+      const c = conns.get(connId);
+      const first = c?.blocks.peek();
+      if (c === undefined || first === undefined || first.used === 0) return undefined;
+      // A pcap file has one link type; all frames of one capture share it.
+      const parts: Uint8Array[] = [pcapGlobalHeader(first.linkType)];
+      for (const b of c.blocks) if (b.linkType === first.linkType && b.used > 0) parts.push(b.bytes.subarray(0, b.used));
+      return Buffer.concat(parts);
     },
   };
 }

@@ -117,8 +117,9 @@ export function createPcapReader(): PcapReader {
           tsSec,
           tsNsec,
           t: tsSec * 1000 + tsNsec / 1e6,
-          // A copy, so the caller may keep the frame without pinning the whole joined chunk.
-          data: Buffer.from(buf.subarray(start, start + inclLen)),
+          // A view of the chunk, valid for good (chunks are never written again): a caller that keeps
+          // the frame copies what it keeps, so that it does not pin the whole chunk.
+          data: buf.subarray(start, start + inclLen),
           originalLength: origLen,
         });
         pos = start + inclLen;

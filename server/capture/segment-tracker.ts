@@ -3,7 +3,7 @@
 // and holds a connection's segments until the echo server has logged its accept (the handshake is
 // on the wire before accept returns, and the capture pipe may deliver it before or after).
 // No I/O and no clock: time is the capture's own timestamps.
-import { EVENT_HEX_MAX_BYTES } from '../../shared/limits.ts';
+import { CAPTURE_PENDING_MAX_BYTES, EVENT_HEX_MAX_BYTES } from '../../shared/limits.ts';
 import type { Direction, UnsequencedSegment } from '../../shared/wire.ts';
 import { canonicalAddress } from './ip-address.ts';
 import { FLAG_ACK, FLAG_SYN, type DecodedSegment } from './packet-decode.ts';
@@ -36,7 +36,7 @@ export interface TrackerLimits {
 export const DEFAULT_TRACKER_LIMITS: TrackerLimits = {
   pendingPerTuple: 64,
   pendingTotal: 1024,
-  pendingBytes: 4 * 1024 * 1024,
+  pendingBytes: CAPTURE_PENDING_MAX_BYTES,
   pendingMaxAgeMs: 10_000,
   maxTuples: 4096,
 };

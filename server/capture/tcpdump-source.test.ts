@@ -12,7 +12,7 @@ describe('tcpdump source', () => {
     const src = createTcpdumpSource({ port: 1, command: ['/nonexistent/tcpdump', '-i', 'lo'], onRecord: () => {} });
     src.start();
     expect(await src.whenListening()).toBe(false);
-    expect(src.state()).toEqual({ active: false, reason: 'tcpdump is not installed: run `apt-get install -y tcpdump`', restarts: 0 });
+    expect(src.state()).toEqual({ active: false, reason: 'tcpdump is not installed: run `apt-get install -y tcpdump`', restarts: 0, droppedByKernel: 0 });
   });
 
   it('restarts a dying capture program with backoff, reports each attempt, then gives up', async () => {
@@ -30,6 +30,7 @@ describe('tcpdump source', () => {
       active: false,
       reason: 'the capture program (sh) exited with code 3: tcpdump: simulated failure; gave up after 3 restarts',
       restarts: 3,
+      droppedByKernel: 0,
     });
     expect(seen.map((s) => s.reason)).toContain('the capture program (sh) exited with code 3: tcpdump: simulated failure; restarting in 2 ms (attempt 2 of 3)');
     expect(seen.every((s) => !s.active)).toBe(true);
@@ -65,10 +66,10 @@ describe('tcpdump source', () => {
     src.start();
     expect(await src.whenListening()).toBe(true);
     await done;
-    expect(src.state()).toEqual({ active: true, reason: null, restarts: 0 });
+    expect(src.state()).toEqual({ active: true, reason: null, restarts: 0, droppedByKernel: 0 });
     expect(got.map((r) => r.tsSec)).toEqual([101, 102, 103]);
     await src.stop();
-    expect(src.state()).toEqual({ active: false, reason: 'capture stopped', restarts: 0 });
+    expect(src.state()).toEqual({ active: false, reason: 'capture stopped', restarts: 0, droppedByKernel: 0 });
   });
 
   it('restarts a program whose stream is unreadable, and says why', async () => {

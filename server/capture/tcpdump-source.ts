@@ -34,6 +34,8 @@ export interface SourceState {
   active: boolean;
   reason: string | null;
   restarts: number;
+  /** Packets the kernel dropped because tcpdump's buffer was full (tcpscope busy, the pipe full), over all runs. */
+  droppedByKernel: number;
 }
 
 export interface TcpdumpSource {
@@ -47,6 +49,9 @@ export interface TcpdumpSource {
 export const SETCAP_HINT = 'setcap cap_net_raw,cap_net_admin=eip $(command -v tcpdump)';
 export const INSTALL_HINT = 'apt-get install -y tcpdump';
 const STDERR_KEPT = 2048;
+/** How often tcpdump is asked (SIGUSR1) for its counts, to learn how many packets the kernel dropped. */
+const STATS_EVERY_MS = 1000;
+const STATS_LINE = /(\d+) packets? dropped by kernel/g;
 const STOP_GRACE_MS = 2000;
 
 /**
@@ -68,7 +73,7 @@ export function createTcpdumpSource(opts: TcpdumpSourceOptions): TcpdumpSource {
   const argv = opts.command ?? tcpdumpCommand(opts.port, opts.iface);
   const isTcpdump = /(^|\/)tcpdump$/.test(argv[0] ?? '');
   const name = isTcpdump ? 'tcpdump' : `the capture program (${argv[0]})`;
-  const st: SourceState = { active: false, reason: 'capture not started', restarts: 0 };
+  const st: SourceState = { active: false, reason: 'capture not started', restarts: 0, droppedByKernel: 0 };
   let child: ChildProcess | null = null;
   let stopping = false;
   let failures = 0;
@@ -105,6 +110,11 @@ export function createTcpdumpSource(opts: TcpdumpSourceOptions): TcpdumpSource {
     const proc = spawn(file, args, { stdio: ['pipe', 'pipe', 'pipe'] });
     proc.stdin!.on('error', () => {});
     child = proc;
+    // The kernel drops what tcpdump cannot take while its pipe is full: tcpdump's counts say how many.
+    const droppedBefore = st.droppedByKernel;
+    // Only once it listens: by then tcpdump has set its SIGUSR1 handler (before, the signal would end it).
+    const statsTimer = isTcpdump ? setInterval(() => listeningAt !== null && proc.exitCode === null && proc.kill('SIGUSR1'), STATS_EVERY_MS) : null;
+    statsTimer?.unref();
 
     const markListening = (): void => {
       if (listeningAt !== null) return;
@@ -120,6 +130,7 @@ export function createTcpdumpSource(opts: TcpdumpSourceOptions): TcpdumpSource {
     proc.stderr!.on('data', (s: string) => {
       stderr = (stderr + s).slice(-STDERR_KEPT);
       if (/listening on /.test(stderr)) markListening();
+      for (const m of s.matchAll(STATS_LINE)) st.droppedByKernel = droppedBefore + Number(m[1]);
     });
     proc.stdout!.on('data', (chunk: Buffer) => {
       const records = reader.push(chunk);
@@ -134,6 +145,7 @@ export function createTcpdumpSource(opts: TcpdumpSourceOptions): TcpdumpSource {
       }
     });
     proc.on('close', (code, signal) => {
+      if (statsTimer !== null) clearInterval(statsTimer);
       if (child === proc) child = null;
       if (stopping) return;
       if (listeningAt === null) spawnError ??= spawnErrorOf(code, argv[0]!);
@@ -141,7 +153,7 @@ export function createTcpdumpSource(opts: TcpdumpSourceOptions): TcpdumpSource {
         stderr
           .split('\n')
           .map((l) => l.trim())
-          .filter((l) => l !== '' && !/^\d+ packets? /.test(l))
+          .filter((l) => l !== '' && !/^\d+ packets? /.test(l) && !/packets? dropped by kernel/.test(l))
           .at(-1) ?? '';
       if (spawnError !== null) {
         if (spawnError.code === 'ENOENT') {

@@ -11,6 +11,7 @@ import { type StoredEvent, toWire } from '../events/stored-event.ts';
 import { EVENT_HEX_MAX_BYTES } from '../../shared/limits.ts';
 import { connectTcp, connectUnreading, corkedWrites, json, startTestScope, WsClient } from '../../test/helpers.ts';
 import { NO_CAPTURE_REASON } from './capture-service.ts';
+import { CAPTURE_DETAIL_SEGMENTS_PER_SEC } from '../../shared/limits.ts';
 
 const TIMEOUT = 20_000;
 const HELLOS = ['Hello1\n', 'Hello2\n', 'Hello3\n'];
@@ -268,6 +269,10 @@ describe('the wire view in tcpscope (real tcpdump, real ss)', () => {
       framesMalformed: 0,
       framesUnmatched: 0,
       restarts: 0,
+      framesDropped: 0,
+        segmentsSummarized: 0,
+      summarizedByConn: [],
+      detailSegmentsPerSec: CAPTURE_DETAIL_SEGMENTS_PER_SEC,
     });
   });
 });

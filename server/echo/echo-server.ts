@@ -15,6 +15,19 @@ import { readIntoUserBuffer, swapUserBuffer } from './socket-internals.ts';
 const MAX_PENDING_REPLY_BYTES = 1024 * 1024;
 
 /**
+ * `Received: N` for each N met so far, made once: the ack path then formats and allocates nothing per
+ * read. A cached reply may be written many times at once, as nothing ever writes into it. N is a read's
+ * or a framed message's length; a length above the cache's range (framing's large messages) is made
+ * per reply.
+ */
+const ACK_CACHE_MAX = 65536;
+const ackCache: (Buffer | undefined)[] = [];
+function ackReply(length: number): Buffer {
+  if (length > ACK_CACHE_MAX) return Buffer.from(`Received: ${length}`, 'latin1');
+  return (ackCache[length] ??= Buffer.from(`Received: ${length}`, 'latin1'));
+}
+
+/**
  * What happens to the bytes of one read once it is recorded. The default replies per read; framing
  * replaces it with one that replies per message. `bytes` is valid only during the call.
  */
@@ -167,7 +180,7 @@ export class EchoServer {
     const mode = this.deps.config.get().replyMode;
     if (mode === 'none' || conn.socket.destroyed) return;
     // `bytes` may be the shared read buffer: copy what outlives this call.
-    const out = mode === 'ack' ? Buffer.from(`Received: ${length}`, 'latin1') : Buffer.from(bytes.subarray(0, length));
+    const out = mode === 'ack' ? ackReply(length) : Buffer.from(bytes.subarray(0, length));
     const offset = conn.bytesReplied;
     conn.replies++;
     conn.bytesReplied += out.length;

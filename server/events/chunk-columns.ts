@@ -26,8 +26,8 @@ export class ChunkColumns {
   readonly offset: Float64Array;
   readonly length: Float64Array;
   readonly truncated: Uint8Array;
-  /** Where the kept bytes are in the byte ring, and how many. */
-  readonly bytePos: Uint32Array;
+  /** Where the kept bytes are in the byte ring (a logical position: it only grows), and how many. */
+  readonly bytePos: Float64Array;
   readonly byteCount: Uint32Array;
 
   constructor(readonly capacity: number) {
@@ -38,7 +38,7 @@ export class ChunkColumns {
     this.offset = new Float64Array(capacity);
     this.length = new Float64Array(capacity);
     this.truncated = new Uint8Array(capacity);
-    this.bytePos = new Uint32Array(capacity);
+    this.bytePos = new Float64Array(capacity);
     this.byteCount = new Uint32Array(capacity);
   }
 

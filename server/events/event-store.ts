@@ -7,6 +7,7 @@ import { toHex } from '../../shared/hex.ts';
 import { EVENT_HEX_MAX_BYTES } from '../../shared/limits.ts';
 import { ByteRing } from './byte-ring.ts';
 import { ChunkColumns, chunkKindCode, chunkKindOf } from './chunk-columns.ts';
+import type { WireEventSink } from '../live/batch-json.ts';
 import { type StoredEvent, toWire as toWireObject } from './stored-event.ts';
 
 export class EventStore {
@@ -25,6 +26,11 @@ export class EventStore {
 
   get length(): number {
     return this.size;
+  }
+
+  /** Bytes the byte ring holds allocated now: it grows only as the kept bytes need. */
+  get ringBytes(): number {
+    return this.ring.allocatedBytes;
   }
 
   /** Appends a chunk event, keeping the first `keep` (≤ EVENT_HEX_MAX_BYTES) bytes of `src`. */
@@ -89,7 +95,7 @@ export class EventStore {
     const c = this.columns;
     const count = c.byteCount[slot]!;
     const n = count < maxBytes ? count : maxBytes;
-    const pos = c.bytePos[slot]!;
+    const pos = this.ring.offsetOf(c.bytePos[slot]!);
     return {
       kind: chunkKindOf(c.kind[slot]!)!,
       seq: c.seq[slot]!,
@@ -100,6 +106,26 @@ export class EventStore {
       truncated: c.truncated[slot] === 1 || n < count,
       hex: toHex(this.ring.bytes, pos, pos + n),
     };
+  }
+
+  /**
+   * Writes the event with this seq in its wire form (as wireBySeq gives it) to `sink`, a chunk event
+   * straight from the columns and the byte ring, with no object made; false if it is no longer held.
+   */
+  writeWireBySeq(seq: number, maxBytes: number, sink: WireEventSink): boolean {
+    const slot = this.slotOf(seq);
+    if (slot < 0) return false;
+    const o = this.objects[slot];
+    if (o !== undefined) {
+      sink.object(toWireObject(o, maxBytes));
+      return true;
+    }
+    const c = this.columns;
+    const count = c.byteCount[slot]!;
+    const n = count < maxBytes ? count : maxBytes;
+    const at = this.ring.offsetOf(c.bytePos[slot]!);
+    sink.chunk(chunkKindOf(c.kind[slot]!)!, c.seq[slot]!, c.t[slot]!, c.connId[slot]!, c.offset[slot]!, c.length[slot]!, c.truncated[slot] === 1 || n < count, this.ring.bytes, at, at + n);
+    return true;
   }
 
   /** Seqs are dense and increasing, so this is O(1); -1 when the event is no longer (or not yet) held. */

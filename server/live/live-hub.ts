@@ -4,7 +4,6 @@
 // missed, and gets a fresh snapshot once it drains: it never slows the echo server or the others.
 import type { WebSocket } from 'ws';
 import { ClientMessageSchema, type ServerMessage, type SnapshotMessage } from '../../shared/live.ts';
-import type { TcpEvent } from '../../shared/events.ts';
 import type { CaptureState } from '../../shared/wire.ts';
 import {
   LIVE_BATCH_INTERVAL_MS,
@@ -21,6 +20,7 @@ import type { ConnectionState } from '../echo/connection-state.ts';
 import type { Recorder } from '../events/recorder.ts';
 import { type StoredEvent, toWire } from '../events/stored-event.ts';
 import { zodMessage } from '../api/zod-validation.ts';
+import { BatchJsonWriter } from './batch-json.ts';
 import { Heartbeat } from './heartbeat.ts';
 
 /**
@@ -55,6 +55,7 @@ export class LiveHub {
   /** The connection last added to `changed`: a run of reads on one connection skips the Set. */
   private lastChanged: ConnectionState | null = null;
   private timer: NodeJS.Timeout | null = null;
+  private readonly batchWriter = new BatchJsonWriter();
 
   private readonly batchIntervalMs: number;
   private readonly maxBufferedBytes: number;
@@ -175,29 +176,22 @@ export class LiveHub {
     let data: Buffer | null = null;
     if (count > 0) {
       const preview = Math.min(LIVE_HEX_PREVIEW_BYTES, Math.floor(BATCH_PREVIEW_BUDGET_BYTES / this.pendingCount));
-      const events: TcpEvent[] = [];
       let skipped = this.skipped;
+      // Written straight to bytes, once for all (batch-json.ts): ws would encode a string again for every subscriber.
+      const w = this.batchWriter;
+      w.begin();
       for (let i = 0; i < this.pendingCount; i++) {
         const e = this.pendingObjects[i];
         if (e) {
-          events.push(toWire(e, preview));
+          w.object(toWire(e, preview));
           this.pendingObjects[i] = null;
           continue;
         }
         // A chunk event that the store overwrote before its batch went out (more than the store's capacity
         // of events since it was offered) is gone: it counts as skipped, as if it had not fit the batch.
-        const wire = this.deps.recorder.store.wireBySeq(this.pendingSeqs[i]!, preview);
-        if (wire) events.push(wire);
-        else skipped++;
+        if (!this.deps.recorder.store.writeWireBySeq(this.pendingSeqs[i]!, preview, w)) skipped++;
       }
-      const message: ServerMessage = {
-        type: 'batch',
-        events,
-        skipped,
-        connections: [...this.changed].map((c) => c.toJSON()),
-      };
-      // Encoded once for all: ws would encode a string again for every subscriber.
-      data = Buffer.from(JSON.stringify(message));
+      data = w.end(skipped, [...this.changed].map((c) => c.toJSON()));
       this.pendingCount = 0;
       this.skipped = 0;
       this.changed = new Set();

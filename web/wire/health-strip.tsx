@@ -1,5 +1,5 @@
 // The connection's wire at a glance: how many segments, and how many of the kind that mean trouble.
-import type { StreamHealth } from './stream-health.ts';
+import type { StreamHealth, SummarizedSegments } from './stream-health.ts';
 
 interface Item {
   key: keyof Omit<StreamHealth, 'notes'>;
@@ -19,7 +19,7 @@ const ITEMS: Item[] = [
   { key: 'resets', label: 'resets', one: 'reset', title: 'Segments with RST: the connection was torn down at once', bad: true },
 ];
 
-export function HealthStrip({ health }: { health: StreamHealth }) {
+export function HealthStrip({ health, summarized = null }: { health: StreamHealth; summarized?: SummarizedSegments | null }) {
   return (
     <div className="health-strip" data-testid="health-strip" aria-label="Stream health">
       {ITEMS.map((it) => {
@@ -31,6 +31,16 @@ export function HealthStrip({ health }: { health: StreamHealth }) {
           </span>
         );
       })}
+      {summarized && (
+        <span
+          className="health-item tone-info"
+          data-testid="health-summarized"
+          data-count={summarized.segments}
+          title={`Plain data and ACK segments counted but not shown: the capture came faster than ${summarized.perSec.toLocaleString()} per second (all connections). SYN, FIN, RST, zero windows, window updates and retransmissions are always shown; the pcap download has every frame.`}
+        >
+          + <b>{summarized.segments.toLocaleString()}</b> summarised (past {summarized.perSec.toLocaleString()}/s)
+        </span>
+      )}
     </div>
   );
 }

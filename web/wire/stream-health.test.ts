@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { streamHealth, type HealthSegment } from './stream-health.ts';
+import { streamHealth, summarizedFor, type HealthSegment } from './stream-health.ts';
 
 let nextSeq = { c2s: 1000, s2c: 5000 };
 function seg(direction: 'c2s' | 's2c', flags: string[], payloadLength = 0, extra: Partial<HealthSegment> = {}): HealthSegment {
@@ -81,5 +81,18 @@ describe('streamHealth', () => {
         expect(doubled.retransmissions).toBeGreaterThanOrEqual(occupying.length);
       }),
     );
+  });
+});
+
+describe('summarizedFor', () => {
+  const base = { active: true, reason: null, framesSeen: 10, framesMalformed: 0, framesUnmatched: 0, restarts: 0 };
+  it('gives the count the capture state lists for the connection, with the rate, or null', () => {
+    const st = { ...base, segmentsSummarized: 9, summarizedByConn: [{ connId: 3, segments: 9 }], detailSegmentsPerSec: 2000 };
+    expect(summarizedFor(st, 3)).toEqual({ segments: 9, perSec: 2000 });
+    expect(summarizedFor(st, 4)).toBeNull();
+    expect(summarizedFor(st, null)).toBeNull();
+    expect(summarizedFor(null, 3)).toBeNull();
+    // A server that does not say (older) summarised nothing as far as the page knows.
+    expect(summarizedFor(base, 3)).toBeNull();
   });
 });

@@ -1,6 +1,6 @@
 // What went wrong (or merely happened) on one connection's wire, counted the way Wireshark's expert
 // info names it. A pure function of the captured segments, in capture order.
-import type { SegmentEvent } from '../../shared/wire.ts';
+import type { CaptureState, SegmentEvent } from '../../shared/wire.ts';
 
 export type HealthSegment = Pick<SegmentEvent, 'direction' | 'flags' | 'seqNumber' | 'ackNumber' | 'payloadLength' | 'window'>;
 
@@ -61,4 +61,18 @@ export function streamHealth(segments: readonly HealthSegment[]): StreamHealth {
     h.notes.push({ retransmission, zeroWindow, windowUpdate, reset });
   }
   return h;
+}
+
+/** Segments of one connection the server counted but did not send in detail (it was past its rate). */
+export interface SummarizedSegments {
+  segments: number;
+  /** The server's detail budget: plain segments per second, all connections together. */
+  perSec: number;
+}
+
+/** What the capture state says was summarised on `connId`; null when nothing was (or the server does not say). */
+export function summarizedFor(capture: CaptureState | null, connId: number | null): SummarizedSegments | null {
+  if (capture === null || connId === null) return null;
+  const n = capture.summarizedByConn?.find((x) => x.connId === connId)?.segments ?? 0;
+  return n > 0 ? { segments: n, perSec: capture.detailSegmentsPerSec ?? 0 } : null;
 }

@@ -9,7 +9,7 @@ import { flowSummary } from './ladder-layout.ts';
 import { PacketDetail } from './packet-detail.tsx';
 import { SequenceLadder } from './sequence-ladder.tsx';
 import { SocketChart } from './socket-chart.tsx';
-import { streamHealth } from './stream-health.ts';
+import { streamHealth, summarizedFor } from './stream-health.ts';
 import { useCaptureState, useConnWire } from './use-wire.ts';
 import { StopReadingSwitch, PcapButton } from './wire-controls.tsx';
 import './wire.css';
@@ -42,7 +42,7 @@ export function WireView({ conn }: { conn: Connection | null }) {
         </div>
         <div className="wire-status">
           <CaptureStatus state={capture} />
-          <HealthStrip health={health} />
+          <HealthStrip health={health} summarized={summarizedFor(capture, conn?.id ?? null)} />
         </div>
         <SequenceLadder
           wire={wire}
