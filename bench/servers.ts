@@ -1,6 +1,7 @@
 // The servers under test, each in its own process: tcpscope as `npm start` runs it, and the two
 // baselines. One handle type for all three, so that a scenario runs the same steps against each.
 import { type ChildProcess, spawn } from 'node:child_process';
+import { buildServerIfNeeded } from '../scripts/build-server-if-needed.mjs';
 import path from 'node:path';
 import { closeSync, openSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -109,7 +110,7 @@ export interface TcpscopeSpawnOptions {
   extraArgs?: string[] | undefined;
 }
 
-/** `npm start -- --http-port 0 --tcp-port 0 …`, run as `node --import tsx server/main.ts` so that the pid is the server's. */
+/** `npm start -- --http-port 0 --tcp-port 0 …`: the compiled server (built first if stale) run with plain Node, as `npm start` runs it, so that the pid is the server's. */
 export interface TcpscopeHandle extends ServerHandle {
   /** Reads and bytes over every connection tcpscope lists (the open ones and the last 100 closed). */
   totalRead(): Promise<ReadTotals>;
@@ -119,11 +120,12 @@ export interface TcpscopeHandle extends ServerHandle {
 
 export async function startTcpscopeProcess(options: TcpscopeSpawnOptions, kind: 'tcpscope' | 'nocapture' = 'tcpscope'): Promise<TcpscopeHandle> {
   if (kind === 'nocapture') options = { ...options, extraArgs: [...(options.extraArgs ?? []), '--no-capture'] };
-  const nodeArgs = ['--import', 'tsx'];
+  await buildServerIfNeeded({ quiet: true });
+  const nodeArgs: string[] = [];
   if (options.cpuProfDir) nodeArgs.push('--cpu-prof', '--cpu-prof-dir', options.cpuProfDir);
   const args = [
     ...nodeArgs,
-    'server/main.ts',
+    'bin/tcpscope.js',
     '--http-port',
     '0',
     '--tcp-port',
