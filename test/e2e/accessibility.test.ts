@@ -61,6 +61,6 @@ describe('accessibility', () => {
       await page.locator('[data-testid=ladder-segment]').first().waitFor();
       await page.locator('[data-testid=ladder-segment]').first().click();
       expect(await seriousViolations(page)).toEqual([]);
-    }, 60_000);
+    }, 120_000);
   }
 });

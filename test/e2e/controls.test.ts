@@ -64,7 +64,7 @@ describe('controls', () => {
       await page.locator('[data-testid=event-row][data-kind=config]').filter({ hasText: 'reading stopped' }).waitFor();
     });
 
-    it(`filters the log with the display filter and says where a filter goes wrong at ${at}`, async () => {
+    it(`filters the log, says where a filter goes wrong, and copies a payload at ${at}`, async () => {
       const { page } = await open(screen);
       await page.getByRole('button', { name: 'Send burst' }).click();
       await page.getByTestId('ribbon-summary').filter({ hasText: '3 writes → 1 read' }).waitFor();
@@ -80,6 +80,19 @@ describe('controls', () => {
       expect(await filter.getAttribute('aria-invalid')).toBe('true');
       await filter.fill('');
       expect(await page.getByTestId('log-filter-error').count()).toBe(0);
+
+      // A read's payload copies as hex, an escaped string and a C array.
+      await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(page.url()).origin });
+      const read = page.locator('[data-testid=event-row][data-kind=read]').first();
+      await read.scrollIntoViewIfNeeded();
+      await read.click();
+      const copies = { hex: '48 65 6C 6C 6F 31 0A 48', escaped: 'Hello1\\nHello2\\nHello3\\n', c: 'const unsigned char payload[21] = {' };
+      for (const [format, start] of Object.entries(copies)) {
+        await page.getByTestId(`copy-${format}`).click();
+        await page.getByTestId('copy-status').filter({ hasText: 'copied 21 B' }).waitFor();
+        const copied = await page.evaluate(() => navigator.clipboard.readText());
+        expect(copied.startsWith(start), `${format}: ${copied}`).toBe(true);
+      }
     });
 
     it(`shows a scenario's first connection, its whole config and a way back at ${at}`, async () => {

@@ -21,6 +21,7 @@ async function openAt(scope: Tcpscope, viewport: { width: number; height: number
   const page = await e2e.browser.newPage({ viewport });
   cleanups.push(() => page.close());
   e2e.failOnPageErrors(page);
+  page.setDefaultTimeout(15_000);
   await page.goto(`${scope.httpUrl}/`);
   await page.getByTestId('live-status').filter({ hasText: /^live$/ }).waitFor();
   return page;
@@ -79,10 +80,13 @@ describe('layout', () => {
       const sb = await send.boundingBox();
       expect(sb!.x + sb!.width).toBeLessThanOrEqual(screen.width);
 
-      // Sending a burst from here works and its connection is selected.
+      // Sending a burst from here works; the scenario pinned its connection, so pick the new one.
       const before = await page.getByTestId('conn-row').count();
       await send.click();
       await page.getByTestId('conn-row').nth(before).waitFor();
+      const row = page.getByTestId('conn-row').first();
+      await row.scrollIntoViewIfNeeded();
+      await row.click();
       await page.getByTestId('ribbon-summary').filter({ hasText: '3 writes → 1 read' }).waitFor();
     });
 

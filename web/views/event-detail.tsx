@@ -8,6 +8,7 @@ import { bytesCarried, clockTime, describeEvent, type ByteCarrier } from '../for
 import { eventBytes } from '../format/event-bytes.ts';
 import { hexdumpRows } from '../format/hexdump.ts';
 import { kindColor } from './palette.ts';
+import { COPY_FORMATS, formatBytesAs } from '../format/copy-formats.ts';
 
 export function EventDetail({ event, onClose }: { event: TcpEvent; onClose(): void }) {
   const full = useFullChunk(event);
@@ -30,6 +31,7 @@ export function EventDetail({ event, onClose }: { event: TcpEvent; onClose(): vo
         <p className="detail-desc">{describeEvent(event)}</p>
         {chunk && (
           <>
+            <CopyPayload bytes={eventBytes(chunk)} complete={!chunk.truncated} />
             <pre className="hexdump">
               {hexdumpRows(eventBytes(chunk), chunk.offset ?? 0).map((r) => (
                 <div key={r.offset}>
@@ -78,4 +80,35 @@ function useFullChunk(event: TcpEvent): Full {
     };
   }, [event]); // eslint-disable-line react-hooks/exhaustive-deps
   return full;
+}
+
+/** Copy the bytes shown as hex, an escaped string or a C array; says what it copied. */
+function CopyPayload({ bytes, complete }: { bytes: Uint8Array; complete: boolean }) {
+  const [copied, setCopied] = useState<string | null>(null);
+  return (
+    <div className="copy-row" role="group" aria-label="Copy payload">
+      <span className="muted small-text">copy{complete ? '' : ` (first ${bytes.length} B)`} as</span>
+      {COPY_FORMATS.map(({ format, label }) => (
+        <button
+          key={format}
+          type="button"
+          className="small"
+          data-testid={`copy-${format}`}
+          onClick={() => {
+            navigator.clipboard.writeText(formatBytesAs(bytes, format)).then(
+              () => setCopied(`copied ${bytes.length} B as ${label}`),
+              () => setCopied('the browser refused the clipboard'),
+            );
+          }}
+        >
+          {label}
+        </button>
+      ))}
+      {copied !== null && (
+        <span className="muted small-text" role="status" data-testid="copy-status">
+          {copied}
+        </span>
+      )}
+    </div>
+  );
 }
