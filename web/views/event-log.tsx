@@ -11,6 +11,7 @@ import { describeConfigChange } from '../format/config-change.ts';
 import { EventDetail } from './event-detail.tsx';
 import { filterLog, kindsPresent, rowsNewerThan } from './log-filter.ts';
 import { kindColor } from './palette.ts';
+import { useDisplayFiltered } from '../analysis/filter-store.ts';
 
 const ROW_HEIGHT = 22;
 
@@ -20,7 +21,7 @@ export function EventLog({ selectedConnId }: { selectedConnId: number | null }) 
   const [onlySelected, setOnlySelected] = useState(false);
   const [picked, setPicked] = useState<TcpEvent | null>(null);
   const connId = onlySelected ? selectedConnId : null;
-  const rows = useMemo(() => filterLog(events, { hiddenKinds, connId }), [events, hiddenKinds, connId]);
+  const rows = useDisplayFiltered(useMemo(() => filterLog(events, { hiddenKinds, connId }), [events, hiddenKinds, connId]));
   const kinds = useMemo(() => kindsPresent(events, EVENT_KINDS), [events]);
 
   const scroller = useRef<HTMLDivElement>(null);
