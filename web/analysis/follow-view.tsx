@@ -28,14 +28,21 @@ export function FollowView({ wire, mode, picked, onPick, testId = 'follow-stream
   if (pieces.length === 0) return <p className="empty">No bytes on this connection in the store.</p>;
   return (
     <div className="follow-body" data-testid={testId} data-pieces={pieces.length}>
-      {pieces.map((p) => (
-        <Piece key={p.chunk.seq} p={p} mode={mode} picked={picked?.seq === p.chunk.seq} onPick={onPick} />
+      {pieces.map((p, i) => (
+        <Piece key={p.chunk.seq} p={p} mode={mode} picked={picked?.seq === p.chunk.seq} onPick={onPick} newLine={mode === 'text' && i > 0 && turnsMidLine(pieces[i - 1]!, p)} />
       ))}
     </div>
   );
 }
 
-function Piece({ p, mode, picked, onPick }: { p: StreamPiece; mode: FollowMode; picked: boolean; onPick(c: ChunkEvent): void }) {
+/** The other side speaks while the line is open ("Received: 7" then "Hello2"): start it on its own line. */
+function turnsMidLine(prev: StreamPiece, p: StreamPiece): boolean {
+  if (prev.dir === p.dir) return false;
+  const last = prev.parts[prev.parts.length - 1]!.bytes;
+  return last.length > 0 && last[last.length - 1] !== 0x0a;
+}
+
+function Piece({ p, mode, picked, onPick, newLine }: { p: StreamPiece; mode: FollowMode; picked: boolean; onPick(c: ChunkEvent): void; newLine: boolean }) {
   const out: ReactElement[] = [];
   p.parts.forEach((part, i) => {
     if (part.writeCutBefore) out.push(<span key={`w${i}`} className="follow-cut write" data-testid="write-cut" title="a client write ended here" />);
@@ -44,6 +51,7 @@ function Piece({ p, mode, picked, onPick }: { p: StreamPiece; mode: FollowMode; 
   const label = p.dir === 'c2s' ? `read of ${p.chunk.length} B at offset ${p.chunk.offset}` : `reply of ${p.chunk.length} B`;
   return (
     <>
+      {newLine && <br />}
       <span
         className={`follow-chunk ${p.dir}${picked ? ' picked' : ''}`}
         data-testid="follow-chunk"
