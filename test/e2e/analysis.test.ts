@@ -153,6 +153,13 @@ describe('analysis tools', () => {
       await filter.fill('kind==read && length==7');
       await page.getByTestId('log-count').filter({ hasText: /^3 of / }).waitFor();
       for (const row of await page.getByTestId('event-row').all()) expect(await row.getAttribute('data-kind')).toBe('read');
+      // Copy an event's payload from its detail: the client's second write.
+      await filter.fill(`kind==write && conn==${second} && offset==7`);
+      await page.getByTestId('log-count').filter({ hasText: /^1 of / }).waitFor();
+      await page.getByTestId('event-row').click();
+      await page.getByRole('button', { name: 'Copy write payload as escaped string' }).click();
+      await page.getByTestId('copy-status').filter({ hasText: 'copied 7 B as escaped string' }).waitFor();
+      expect(await page.evaluate(() => navigator.clipboard.readText())).toBe('"Hello2\\n"');
       expect(await sidewaysOverflow(page)).toBeLessThanOrEqual(0);
       await page.screenshot({ path: `/tmp/tcpscope-analysis-log-${tag}.png`, fullPage: true });
     });

@@ -8,6 +8,7 @@ import { bytesCarried, clockTime, describeEvent, type ByteCarrier } from '../for
 import { eventBytes } from '../format/event-bytes.ts';
 import { hexdumpRows } from '../format/hexdump.ts';
 import { kindColor } from './palette.ts';
+import { CopyMenu } from '../analysis/copy-menu.tsx';
 
 export function EventDetail({ event, onClose }: { event: TcpEvent; onClose(): void }) {
   const full = useFullChunk(event);
@@ -37,6 +38,7 @@ export function EventDetail({ event, onClose }: { event: TcpEvent; onClose(): vo
                 </div>
               ))}
             </pre>
+            <CopyMenu bytes={eventBytes(chunk)} what={`${event.kind} payload`} />
             {full.state === 'loading' && <p className="muted">Fetching all {chunk.length} bytes…</p>}
             {full.state === 'failed' && <p className="warn-text">Could not fetch the full bytes: {full.error}</p>}
             {chunk.truncated && full.state !== 'loading' && (
