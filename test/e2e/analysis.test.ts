@@ -140,11 +140,13 @@ describe('analysis tools', () => {
       const second = await sendBurst(page);
       await page.locator(`[data-testid=wire-ladder][data-conn-id="${second}"][data-reads="3"]`).waitFor();
       await page.getByRole('button', { name: 'Compare', exact: true }).click();
-      await page.getByTestId('compare-select').selectOption(String(first));
+      await page.getByTestId('analysis-compare-select').selectOption(String(first));
       await page.locator(`[data-testid=compare-left][data-conn-id="${second}"][data-reads="3"]`).waitFor();
       await page.locator(`[data-testid=compare-right][data-conn-id="${first}"][data-reads="1"]`).waitFor();
       expect(await page.getByTestId('compare-left-stream').getByTestId('read-cut').count()).toBe(3);
       expect(await page.getByTestId('compare-right-stream').getByTestId('read-cut').count()).toBe(1);
+      await page.getByRole('region', { name: `Byte stream of #${second}` }).getByText('3 writes → 3 reads').waitFor();
+      await page.getByRole('region', { name: `Byte stream of #${first}` }).getByText('3 writes → 1 read').waitFor();
       expect(await sidewaysOverflow(page)).toBeLessThanOrEqual(0);
       await page.getByRole('region', { name: 'Packet list and streams' }).screenshot({ path: `/tmp/tcpscope-analysis-${tag}.png` });
 

@@ -1,5 +1,5 @@
 // Two connections side by side: what each one's writes became on the wire and in the server's reads
-// (Nagle on/off, buffer 7 against 1024), with each one's stream and its cuts.
+// (Nagle on/off, buffer 7 against 1024), with each one's byte ribbon, its stream and its cuts.
 import { useId } from 'react';
 import type { Connection } from '../../shared/connections.ts';
 import { useStoreView } from '../stream/event-store.ts';
@@ -7,6 +7,7 @@ import { flowSummary } from '../wire/ladder-layout.ts';
 import { useConnWire } from '../wire/use-wire.ts';
 import type { ConnWire } from '../wire/wire-data.ts';
 import { FollowView } from './follow-view.tsx';
+import { ByteRibbon } from '../views/byte-ribbon.tsx';
 
 export function CompareView({ conn, wire, otherId, onOther }: { conn: Connection | null; wire: ConnWire; otherId: number | null; onOther(id: number | null): void }) {
   const { connections } = useStoreView();
@@ -17,7 +18,7 @@ export function CompareView({ conn, wire, otherId, onOther }: { conn: Connection
     <div className="compare">
       <div className="packet-list-head">
         <label htmlFor={id}>Compare #{conn?.id ?? '—'} with…</label>
-        <select id={id} data-testid="compare-select" value={otherId ?? ''} onChange={(e) => onOther(e.target.value === '' ? null : Number(e.target.value))}>
+        <select id={id} data-testid="analysis-compare-select" value={otherId ?? ''} onChange={(e) => onOther(e.target.value === '' ? null : Number(e.target.value))}>
           <option value="">choose a connection</option>
           {choices.map((c) => (
             <option key={c.id} value={c.id}>
@@ -55,6 +56,7 @@ function Side({ conn, wire, testId }: { conn: Connection | null; wire: ConnWire;
         <dt>replies</dt>
         <dd>{wire.replies.length > 0 ? `${wire.replies.length} (${sizes(wire.replies)} B)` : '—'}</dd>
       </dl>
+      <ByteRibbon conn={conn} label={`Byte stream of #${conn?.id ?? '—'}`} />
       <FollowView wire={wire} mode="text" picked={null} onPick={() => {}} testId={`${testId}-stream`} />
     </div>
   );
