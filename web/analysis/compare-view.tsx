@@ -22,7 +22,7 @@ export function CompareView({ conn, wire, otherId, onOther }: { conn: Connection
           <option value="">choose a connection</option>
           {choices.map((c) => (
             <option key={c.id} value={c.id}>
-              #{c.id} · {c.writes} writes · {c.reads} reads
+              #{c.id} · {c.writes} {c.writes === 1 ? 'write' : 'writes'} · {c.reads} {c.reads === 1 ? 'read' : 'reads'}
             </option>
           ))}
         </select>
