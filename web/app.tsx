@@ -21,6 +21,7 @@ import { SessionBar } from './session/session-bar.tsx';
 import { linkedConnection } from './session/view-link.ts';
 import { RibbonStack } from './views/ribbon-stack.tsx';
 import { scenarioSelection } from './scenarios/scenario-selection.ts';
+import { FilterBar } from './analysis/filter-bar.tsx';
 
 export function App() {
   const { connections } = useStoreView();
@@ -53,6 +54,7 @@ export function App() {
           onSelect={setPinned}
         />
         <SessionBar pinned={pinned} />
+        <FilterBar />
         <main id="data" tabIndex={-1} className={view === 'wire' ? 'grid wire-grid' : 'grid'}>
           <ConnectionList selectedId={selected?.id ?? null} pinned={isPinned} onSelect={setPinned} />
           {view === 'wire' ? (

@@ -8,7 +8,7 @@ import { bytesCarried, clockTime, describeEvent, type ByteCarrier } from '../for
 import { eventBytes } from '../format/event-bytes.ts';
 import { hexdumpRows } from '../format/hexdump.ts';
 import { kindColor } from './palette.ts';
-import { COPY_FORMATS, formatBytesAs } from '../format/copy-formats.ts';
+import { CopyMenu } from '../analysis/copy-menu.tsx';
 
 export function EventDetail({ event, onClose }: { event: TcpEvent; onClose(): void }) {
   const full = useFullChunk(event);
@@ -31,7 +31,7 @@ export function EventDetail({ event, onClose }: { event: TcpEvent; onClose(): vo
         <p className="detail-desc">{describeEvent(event)}</p>
         {chunk && (
           <>
-            <CopyPayload bytes={eventBytes(chunk)} complete={!chunk.truncated} />
+            <CopyMenu bytes={eventBytes(chunk)} what={`${event.kind} payload`} />
             <pre className="hexdump">
               {hexdumpRows(eventBytes(chunk), chunk.offset ?? 0).map((r) => (
                 <div key={r.offset}>
@@ -39,6 +39,7 @@ export function EventDetail({ event, onClose }: { event: TcpEvent; onClose(): vo
                 </div>
               ))}
             </pre>
+            <CopyMenu bytes={eventBytes(chunk)} what={`${event.kind} payload`} />
             {full.state === 'loading' && <p className="muted">Fetching all {chunk.length} bytes…</p>}
             {full.state === 'failed' && <p className="warn-text">Could not fetch the full bytes: {full.error}</p>}
             {chunk.truncated && full.state !== 'loading' && (
@@ -80,35 +81,4 @@ function useFullChunk(event: TcpEvent): Full {
     };
   }, [event]); // eslint-disable-line react-hooks/exhaustive-deps
   return full;
-}
-
-/** Copy the bytes shown as hex, an escaped string or a C array; says what it copied. */
-function CopyPayload({ bytes, complete }: { bytes: Uint8Array; complete: boolean }) {
-  const [copied, setCopied] = useState<string | null>(null);
-  return (
-    <div className="copy-row" role="group" aria-label="Copy payload">
-      <span className="muted small-text">copy{complete ? '' : ` (first ${bytes.length} B)`} as</span>
-      {COPY_FORMATS.map(({ format, label }) => (
-        <button
-          key={format}
-          type="button"
-          className="small"
-          data-testid={`copy-${format}`}
-          onClick={() => {
-            navigator.clipboard.writeText(formatBytesAs(bytes, format)).then(
-              () => setCopied(`copied ${bytes.length} B as ${label}`),
-              () => setCopied('the browser refused the clipboard'),
-            );
-          }}
-        >
-          {label}
-        </button>
-      ))}
-      {copied !== null && (
-        <span className="muted small-text" role="status" data-testid="copy-status">
-          {copied}
-        </span>
-      )}
-    </div>
-  );
 }

@@ -11,7 +11,7 @@ import { describeConfigChange } from '../format/config-change.ts';
 import { EventDetail } from './event-detail.tsx';
 import { filterLog, kindsPresent, rowsNewerThan } from './log-filter.ts';
 import { kindColor } from './palette.ts';
-import { matchesFilter, parseFilter } from './display-filter.ts';
+import { useDisplayFiltered } from '../analysis/filter-store.ts';
 
 const ROW_HEIGHT = 22;
 
@@ -21,14 +21,7 @@ export function EventLog({ selectedConnId }: { selectedConnId: number | null }) 
   const [onlySelected, setOnlySelected] = useState(false);
   const [picked, setPicked] = useState<TcpEvent | null>(null);
   const connId = onlySelected ? selectedConnId : null;
-  const [filterText, setFilterText] = useState('');
-  const parsed = useMemo(() => parseFilter(filterText), [filterText]);
-  // A filter that does not parse (yet) filters nothing; the error beside it says why.
-  const node = parsed.ok ? parsed.node : null;
-  const rows = useMemo(
-    () => filterLog(events, { hiddenKinds, connId, ...(node === null ? {} : { match: (e: TcpEvent) => matchesFilter(node, e) }) }),
-    [events, hiddenKinds, connId, node],
-  );
+  const rows = useDisplayFiltered(useMemo(() => filterLog(events, { hiddenKinds, connId }), [events, hiddenKinds, connId]));
   const kinds = useMemo(() => kindsPresent(events, EVENT_KINDS), [events]);
 
   const scroller = useRef<HTMLDivElement>(null);
@@ -79,23 +72,6 @@ export function EventLog({ selectedConnId }: { selectedConnId: number | null }) 
             </button>
           ))}
         </div>
-        <input
-          className="payload log-filter"
-          type="text"
-          aria-label="Display filter"
-          placeholder="filter: len>0 && dir==c2s"
-          title="Display filter: kind, conn, len, dir (c2s/s2c), seq, ack, offset, flags.syn/ack/psh/fin/rst, joined with && || ! and ( ). Examples: len>0 · flags.rst · dir==c2s · kind==read && length<7"
-          data-testid="log-filter"
-          value={filterText}
-          aria-invalid={!parsed.ok || undefined}
-          aria-describedby={parsed.ok ? undefined : 'log-filter-error'}
-          onChange={(ev) => setFilterText(ev.target.value)}
-        />
-        {!parsed.ok && (
-          <span className="hint warn-text" id="log-filter-error" role="status" data-testid="log-filter-error">
-            {parsed.message} (at {parsed.at + 1})
-          </span>
-        )}
         <label className="check">
           <input type="checkbox" checked={onlySelected} onChange={(e) => setOnlySelected(e.target.checked)} />
           only {selectedConnId === null ? 'selected connection' : `#${selectedConnId}`}

@@ -6,18 +6,15 @@ export interface LogFilter {
   hiddenKinds: ReadonlySet<string>;
   /** Only this connection's events (and the server-wide ones, connId 0), or all when null. */
   connId: number | null;
-  /** A display filter (display-filter.ts): only events it matches. */
-  match?: (e: TcpEvent) => boolean;
 }
 
 export function filterLog(events: readonly TcpEvent[], filter: LogFilter): TcpEvent[] {
   const out: TcpEvent[] = [];
-  const { hiddenKinds, connId, match } = filter;
+  const { hiddenKinds, connId } = filter;
   for (let i = events.length - 1; i >= 0; i--) {
     const e = events[i]!;
     if (hiddenKinds.has(e.kind)) continue;
     if (connId !== null && e.connId !== connId && e.connId !== 0) continue;
-    if (match !== undefined && !match(e)) continue;
     out.push(e);
   }
   return out;

@@ -13,6 +13,7 @@ import { streamHealth, summarizedFor } from './stream-health.ts';
 import { useCaptureState, useConnWire } from './use-wire.ts';
 import { StopReadingSwitch, PcapButton } from './wire-controls.tsx';
 import './wire.css';
+import { AnalysisPanel } from '../analysis/analysis-panel.tsx';
 
 export function WireView({ conn }: { conn: Connection | null }) {
   const wire = useConnWire(conn?.id ?? null);
@@ -54,6 +55,7 @@ export function WireView({ conn }: { conn: Connection | null }) {
       </section>
       <PacketDetail segment={selected} notes={index >= 0 ? health.notes[index] : undefined} wire={wire} conn={conn} chosen={pickedIndex >= 0} />
       <SocketChart samples={wire.samples} connId={conn?.id ?? null} />
+      <AnalysisPanel wire={wire} conn={conn} health={health} selectedSeq={selected?.seq ?? null} onSelect={(seq) => conn && setPicked({ connId: conn.id, seq })} />
     </>
   );
 }
