@@ -32,6 +32,9 @@ import { captureRoute } from './api/capture-route.ts';
 import { attachCapture } from './capture/attach-capture.ts';
 import type { CaptureService } from './capture/capture-service.ts';
 import { limitsRoute } from './api/limits-route.ts';
+import { watchesRoute } from './api/watches-route.ts';
+import { WatchManager } from './watch/watch-manager.ts';
+import type { WatchMechanism } from '../shared/watch.ts';
 import { resolveSecurity, type SecurityInput } from './security/security-options.ts';
 import { type SecurityState, useSecurity } from './security/use-security.ts';
 
@@ -58,6 +61,10 @@ export interface TcpscopeOptions {
   capture?: boolean;
   /** Replaces tcpdump's argv (tests simulate a capture program that fails). */
   captureCommand?: string[];
+  /** Servers to watch from the start (--watch PORT). */
+  watch?: number[];
+  /** Tracing mechanisms to try, in order (default eBPF, then strace; tests pin one). */
+  watchMechanisms?: WatchMechanism[];
 }
 
 export interface Tcpscope {
@@ -73,6 +80,8 @@ export interface Tcpscope {
   security: SecurityState;
   /** The wire view: tcpdump's segments and ss's socket samples of the echo server's connections. */
   capture: CaptureService;
+  /** Other local servers traced at the syscall level (server/watch/). */
+  watches: WatchManager;
   close(): Promise<void>;
 }
 
@@ -116,6 +125,7 @@ export async function startTcpscope(options: Partial<TcpscopeOptions> = {}): Pro
     serverFraming: () => config.get().framing,
   });
   const scenarios = new ScenarioRunner({ config, client });
+  const watches = new WatchManager({ registry, recorder, echoPort: () => tcpPort, mechanisms: options.watchMechanisms });
 
   const app = Fastify({ logger: false, bodyLimit: settings.limits.maxBodyBytes });
   useZodValidation(app);
@@ -133,6 +143,7 @@ export async function startTcpscope(options: Partial<TcpscopeOptions> = {}): Pro
   });
   await app.register(wsRoute, { hub });
   await app.register(captureRoute, { capture });
+  await app.register(watchesRoute, { watches });
   const staticDir = options.staticDir ?? DEFAULT_STATIC_DIR;
   if (existsSync(staticDir)) await app.register(fastifyStatic, { root: staticDir });
 
@@ -141,11 +152,13 @@ export async function startTcpscope(options: Partial<TcpscopeOptions> = {}): Pro
   } catch (err) {
     await echo.close();
     await capture.stop();
+    await watches.close();
     const e = err as NodeJS.ErrnoException;
     if (e.code === 'EADDRINUSE') throw new Error(`HTTP port ${options.httpPort} on ${host} is already in use`);
     throw err;
   }
   const httpPort = (app.server.address() as { port: number }).port;
+  for (const port of options.watch ?? []) watches.add(port);
 
   return {
     httpUrl: `http://${urlHost(host)}:${httpPort}`,
@@ -158,8 +171,10 @@ export async function startTcpscope(options: Partial<TcpscopeOptions> = {}): Pro
     hub,
     security,
     capture,
+    watches,
     async close() {
       hub.closeAll(1001, 'tcpscope is shutting down');
+      await watches.close();
       await echo.close();
       await capture.stop();
       await app.close();

@@ -61,3 +61,10 @@ export const BURST_RATE_PER_MINUTE_DEFAULT = 600;
 export const WS_HEARTBEAT_MS = 30_000;
 /** On shutdown, a subscriber that has not finished the closing handshake by then is cut off. */
 export const WS_CLOSE_GRACE_MS = 1000;
+
+/** Servers watched at once (--watch, POST /api/watches); more are refused with 400 naming the limit. */
+export const MAX_WATCHES = 8;
+/** While waiting for a listener, or after the watched process died, the socket table is read this often. */
+export const WATCH_POLL_MS = 250;
+/** Bytes of each traced call kept as its preview (the tracer copies them out of the process). */
+export const WATCH_PREVIEW_BYTES = 64;

@@ -90,7 +90,8 @@ export class EventStore {
     const count = c.byteCount[slot]!;
     const n = count < maxBytes ? count : maxBytes;
     const pos = c.bytePos[slot]!;
-    return {
+    const requested = c.requested[slot]!;
+    const e: TcpEvent = {
       kind: chunkKindOf(c.kind[slot]!)!,
       seq: c.seq[slot]!,
       t: c.t[slot]!,
@@ -100,6 +101,12 @@ export class EventStore {
       truncated: c.truncated[slot] === 1 || n < count,
       hex: toHex(this.ring.bytes, pos, pos + n),
     };
+    return requested >= 0 && e.kind !== 'write' ? ({ ...e, requested } as TcpEvent) : e;
+  }
+
+  /** Marks the newest chunk (just pushed) with the count its call asked for (watched servers' calls). */
+  setLastRequested(requested: number): void {
+    this.columns.requested[(this.next - 1 + this.capacity) % this.capacity] = requested;
   }
 
   /** Seqs are dense and increasing, so this is O(1); -1 when the event is no longer (or not yet) held. */

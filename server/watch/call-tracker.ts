@@ -1,0 +1,189 @@
+// Turns a traced process's calls into connections and events: the first call on a socket of the watched
+// port opens a connection (picked up mid-stream unless it was just accepted), each read-like call that
+// returned data is a `read`, each write-like call a `reply`, close() ends it (reset after ECONNRESET or
+// EPIPE). Everything goes through the same Recorder and ConnectionRegistry as the echo server's own, so
+// the store, the live stream and every ceiling apply unchanged.
+import type { Socket } from 'node:net';
+import type { CloseReason } from '../../shared/events.ts';
+import type { WatchRef } from '../../shared/watch-ref.ts';
+import type { ConnectionRegistry } from '../echo/connection-registry.ts';
+import { ConnectionState } from '../echo/connection-state.ts';
+import { nowMs } from '../events/clock.ts';
+import type { Recorder } from '../events/recorder.ts';
+import type { FdTotals, SocketTuple, TraceCall } from './trace-call.ts';
+
+/** A watched server's connection has no socket of ours: the registry keeps it apart from the echo server's. */
+const NO_SOCKET = undefined as unknown as Socket;
+
+export interface CallTrackerDeps {
+  registry: ConnectionRegistry;
+  recorder: Recorder;
+  port: number;
+  ref: WatchRef;
+}
+
+export class CallTracker {
+  private readonly byFd = new Map<number, ConnectionState>();
+  /** fds accepted since the watch began (strace reports accept before the first call). */
+  private readonly fresh = new Set<number>();
+  /** Lines the tracer could not hand over, over the whole watch. */
+  lost = 0;
+
+  constructor(private readonly deps: CallTrackerDeps) {}
+
+  get openConnections(): number {
+    return this.byFd.size;
+  }
+
+  handle(call: TraceCall): void {
+    switch (call.kind) {
+      case 'lost':
+        this.lost += call.count;
+        return;
+      case 'accept':
+        this.endFd(call.fd, { reason: 'end', code: null });
+        if (this.fresh.size < 65536) this.fresh.add(call.fd);
+        return;
+      case 'socket':
+        this.endFd(call.fd, { reason: 'end', code: null });
+        this.open(call.fd, call.tuple, call.fresh);
+        return;
+      case 'read':
+      case 'write': {
+        const conn = this.connFor(call.fd, call.tuple);
+        if (!conn) return;
+        this.chunk(conn, call.kind, call.ret, call.requested, call.preview, call.totals);
+        return;
+      }
+      case 'wouldBlock': {
+        const conn = this.connFor(call.fd, call.tuple);
+        if (conn?.watch) conn.watch.wouldBlock++;
+        return;
+      }
+      case 'error': {
+        const conn = this.connFor(call.fd, call.tuple);
+        if (!conn) return;
+        const reset = call.errno === 'ECONNRESET' || call.errno === 'EPIPE';
+        conn.pendingReason ??= { reason: reset ? 'reset' : 'error', code: call.errno };
+        return;
+      }
+      case 'close': {
+        const conn = this.byFd.get(call.fd);
+        this.fresh.delete(call.fd);
+        if (!conn) return;
+        if (call.read) this.reconcile(conn, 'read', call.read, 0);
+        if (call.write) this.reconcile(conn, 'write', call.write, 0);
+        this.endFd(call.fd, conn.pendingReason ?? { reason: 'end', code: null });
+        return;
+      }
+    }
+  }
+
+  /** Ends every connection: the process exited (`EXITED`) or the watch stopped (`UNWATCHED`). */
+  closeAll(code: 'EXITED' | 'UNWATCHED'): void {
+    for (const fd of [...this.byFd.keys()]) this.endFd(fd, { reason: 'end', code });
+  }
+
+  private connFor(fd: number, tuple: SocketTuple | null): ConnectionState | undefined {
+    const known = this.byFd.get(fd);
+    if (known) return known;
+    // strace names the socket on every line; eBPF announces it with a `socket` call first.
+    if (!tuple || tuple.localPort !== this.deps.port || tuple.remotePort === 0) return undefined;
+    return this.open(fd, tuple, this.fresh.has(fd));
+  }
+
+  private open(fd: number, tuple: SocketTuple, fresh: boolean): ConnectionState {
+    const { registry, recorder } = this.deps;
+    // The built-in client registers its connection to a watched port before the server's first call.
+    const claimed = registry.findByTuple(tuple.remoteAddress, tuple.remotePort, tuple.localPort);
+    if (claimed?.watch && claimed.state === 'open' && !this.isTracked(claimed)) {
+      this.byFd.set(fd, claimed);
+      return claimed;
+    }
+    const conn = new ConnectionState(
+      registry.allocateId(),
+      NO_SOCKET,
+      'watched',
+      tuple.remoteAddress,
+      tuple.remotePort,
+      tuple.localAddress,
+      tuple.localPort,
+      nowMs(),
+    );
+    conn.watch = { ref: this.deps.ref, wouldBlock: 0, midStream: !fresh, eventsLost: 0 };
+    registry.add(conn);
+    this.byFd.set(fd, conn);
+    this.fresh.delete(fd);
+    recorder.record(
+      {
+        kind: 'open',
+        t: conn.openedAt,
+        connId: conn.id,
+        remoteAddress: conn.remoteAddress,
+        remotePort: conn.remotePort,
+        localAddress: conn.localAddress,
+        localPort: conn.localPort,
+        origin: 'watched',
+        watch: this.deps.ref,
+      },
+      conn,
+    );
+    return conn;
+  }
+
+  private isTracked(conn: ConnectionState): boolean {
+    for (const c of this.byFd.values()) if (c === conn) return true;
+    return false;
+  }
+
+  // The hot path: one traced call. Counters come from the kernel's totals when the tracer keeps them,
+  // so calls whose lines were lost still count, and offsets stay exact.
+  private chunk(conn: ConnectionState, kind: 'read' | 'write', ret: number, requested: number, preview: Buffer, totals: FdTotals | null): void {
+    if (totals) this.reconcile(conn, kind, totals, ret);
+    let offset: number;
+    if (kind === 'read') {
+      offset = conn.bytesRead;
+      conn.reads++;
+      conn.bytesRead += ret;
+    } else {
+      offset = conn.bytesReplied;
+      conn.replies++;
+      conn.bytesReplied += ret;
+    }
+    this.deps.recorder.chunk(kind === 'read' ? 'read' : 'reply', conn, offset, preview, ret, { available: preview.length, requested });
+  }
+
+  /** Brings the counters to the kernel's totals before this call (`ret` bytes): the difference is what was lost. */
+  private reconcile(conn: ConnectionState, kind: 'read' | 'write', totals: FdTotals, ret: number): void {
+    const callsBefore = totals.calls - (ret > 0 ? 1 : 0);
+    const bytesBefore = totals.bytes - ret;
+    const w = conn.watch!;
+    if (kind === 'read') {
+      if (callsBefore > conn.reads) {
+        w.eventsLost += callsBefore - conn.reads;
+        conn.reads = callsBefore;
+        conn.bytesRead = bytesBefore;
+      }
+      if (totals.wouldBlock > w.wouldBlock) w.wouldBlock = totals.wouldBlock;
+    } else if (callsBefore > conn.replies) {
+      w.eventsLost += callsBefore - conn.replies;
+      conn.replies = callsBefore;
+      conn.bytesReplied = bytesBefore;
+    }
+  }
+
+  private endFd(fd: number, cause: { reason: CloseReason; code: string | null }): void {
+    const conn = this.byFd.get(fd);
+    if (!conn) return;
+    this.byFd.delete(fd);
+    conn.state = 'closed';
+    conn.closedAt = nowMs();
+    conn.closeReason = cause.reason;
+    conn.closeCode = cause.code;
+    this.deps.registry.retire(conn);
+    this.deps.recorder.record(
+      { kind: 'close', t: conn.closedAt, connId: conn.id, reason: cause.reason, ...(cause.code ? { code: cause.code } : {}) },
+      conn,
+    );
+  }
+}
