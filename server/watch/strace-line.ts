@@ -6,7 +6,8 @@ import { type SocketTuple, type TraceCall } from './trace-call.ts';
 const READS = new Set(['read', 'recvfrom', 'readv', 'recvmsg', 'recv']);
 const WRITES = new Set(['write', 'sendto', 'writev', 'sendmsg', 'sendfile', 'sendfile64', 'send']);
 const PID_PREFIX = /^\[pid\s+(\d+)\] /;
-const CALL = /^(\w+)\((\d+)(?:<([^>]*)>)?(.*)\)\s+=\s+(-?\d+)(?:<[^>]*>)?(?:\s+(E[A-Z0-9]+))?/;
+// The fd's description ends at "]>" for sockets ("->" inside it is no end), at ">" otherwise.
+const CALL = /^(\w+)\((\d+)(?:<(TCP(?:v6)?:\[.*?\]|[^>]*)>)?(.*)\)\s+=\s+(-?\d+)(?:<.*?>)?(?:\s+(E[A-Z0-9]+))?/;
 const UNFINISHED = ' <unfinished ...>';
 const RESUMED = /^<\.\.\. (\w+) resumed>(.*)$/;
 
