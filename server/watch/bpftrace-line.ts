@@ -48,7 +48,7 @@ function fields(line: string, count: number): { f: number[]; rest: string } | nu
     let end = line.indexOf(' ', pos);
     if (end < 0) end = line.length;
     const v = Number(line.slice(pos, end));
-    if (!Number.isSafeInteger(v) || end === pos) return null;
+    if (end <= pos || !Number.isSafeInteger(v)) return null;
     f.push(v);
     pos = end + 1;
   }

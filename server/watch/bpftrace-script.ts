@@ -13,7 +13,7 @@ export const CALL_NAMES: Record<number, TracedCall> = Object.fromEntries(
   Object.entries({ ...READ_CALLS, ...WRITE_CALLS }).map(([name, code]) => [code, name as TracedCall]),
 );
 
-const IOV_MAX_SUMMED = 8;
+const IOV_MAX_SUMMED = 4;
 
 /**
  * Sets $o to 1 when fd `fd` is a TCP socket on the watched port, else 2, cached in @ours: the kernel
@@ -44,15 +44,13 @@ function ours(fd: string, port: number, fresh: 0 | 1): string {
 }
 
 /** Stores what the call asks for at entry: fd, requested count, where a preview can be read and how much. */
-function enter(call: TracedCall, pid: number, port: number): string {
+function enter(call: TracedCall, pid: number): string {
   const code = { ...READ_CALLS, ...WRITE_CALLS }[call];
   const fdArg = call === 'sendfile64' ? 'args->out_fd' : 'args->fd';
-  const head = `tracepoint:syscalls:sys_enter_${call} /pid == ${pid}/ {
-  $fdn = (int64)${fdArg};
-  ${ours('$fdn', port, 0)}
-  if ($o == 1) {`;
+  // Cheap at entry (a few map stores); whether the fd is ours is decided once per call at exit.
+  const head = `tracepoint:syscalls:sys_enter_${call} /pid == ${pid} && @ours[(int64)${fdArg}] != 2/ {`;
   const keep = (fd: string, ptr: string, req: string, previewable: string) =>
-    `${head} @s[tid] = ${code}; @fd[tid] = (int64)${fd}; @p[tid] = (uint64)${ptr}; @q[tid] = (int64)${req}; @pl[tid] = (int64)${previewable}; } }`;
+    `${head} @s[tid] = ${code}; @fd[tid] = (int64)${fd}; @p[tid] = (uint64)${ptr}; @q[tid] = (int64)${req}; @pl[tid] = (int64)${previewable}; }`;
   switch (call) {
     case 'read':
     case 'write':
@@ -78,7 +76,7 @@ function iovEnter(head: string, code: number, fd: string, vec: string, vlen: str
   $v = ${vec}; $c = (int64)${vlen}; $n = (int64)0; $i = (int64)0;
   unroll(${IOV_MAX_SUMMED}) { if ($i < $c) { $n = $n + (int64)uptr($v + $i)->iov_len; } $i = $i + 1; }
   @s[tid] = ${code}; @fd[tid] = (int64)${fd}; @q[tid] = $n;
-  if ($c > 0) { @p[tid] = (uint64)uptr($v)->iov_base; @pl[tid] = (int64)uptr($v)->iov_len; } else { @p[tid] = (uint64)0; @pl[tid] = (int64)0; } } }`;
+  if ($c > 0) { @p[tid] = (uint64)uptr($v)->iov_base; @pl[tid] = (int64)uptr($v)->iov_len; } else { @p[tid] = (uint64)0; @pl[tid] = (int64)0; } }`;
 }
 
 /**
@@ -89,13 +87,15 @@ function iovEnter(head: string, code: number, fd: string, vec: string, vlen: str
  *   n TID FD FRESH PORT RPORT LADDR RADDR                          an fd found to be a connection on the port (FRESH: just accepted)
  *   T                                                              heartbeat (also makes a dead reader kill us: SIGPIPE)
  */
-function exit(direction: 'r' | 'w', calls: readonly string[], pid: number, previewBytes: number): string {
+function exit(direction: 'r' | 'w', calls: readonly string[], pid: number, port: number, previewBytes: number): string {
   const [c, b] = direction === 'r' ? ['@rc', '@rb'] : ['@wc', '@wb'];
   const probes = calls.map((name) => `tracepoint:syscalls:sys_exit_${name}`).join(',\n');
   return `${probes} /pid == ${pid}/ {
   $s = @s[tid];
   if ($s > 0) {
     $fd = @fd[tid]; $r = (int64)args->ret;
+    ${ours('$fd', port, 0)}
+    if ($o != 1) { $r = 0; }
     if ($r > 0) {
       ${c}[$fd] = ${c}[$fd] + 1; ${b}[$fd] = ${b}[$fd] + (uint64)$r;
       $n = $r; if ($n > @pl[tid]) { $n = @pl[tid]; } if ($n > ${previewBytes}) { $n = ${previewBytes}; }
@@ -104,9 +104,9 @@ function exit(direction: 'r' | 'w', calls: readonly string[], pid: number, previ
       } else {
         printf("${direction} %d %d %d %d %d %d %d %d \\n", tid, $fd, $r, @q[tid], ${c}[$fd], ${b}[$fd], @ea[$fd], $s);
       }
-    } else if ($r == -11) {
+    } else if ($r == -11 && $o == 1) {
       @ea[$fd] = @ea[$fd] + 1;
-    } else if ($r < 0) {
+    } else if ($r < 0 && $o == 1) {
       printf("x %d %d %d %d\\n", tid, $fd, -$r, $s);
     }
     delete(@s[tid]); delete(@fd[tid]); delete(@p[tid]); delete(@q[tid]); delete(@pl[tid]);
@@ -120,10 +120,10 @@ export function bpftraceScript(pid: number, port: number, previewBytes = WATCH_P
   const reads = Object.keys(READ_CALLS) as TracedCall[];
   const writes = Object.keys(WRITE_CALLS) as TracedCall[];
   return [
-    ...reads.map((c) => enter(c, pid, port)),
-    ...writes.map((c) => enter(c, pid, port)),
-    exit('r', reads, pid, previewBytes),
-    exit('w', writes, pid, previewBytes),
+    ...reads.map((c) => enter(c, pid)),
+    ...writes.map((c) => enter(c, pid)),
+    exit('r', reads, pid, port, previewBytes),
+    exit('w', writes, pid, port, previewBytes),
     `tracepoint:syscalls:sys_enter_close /pid == ${pid}/ {
   $fd = (int64)args->fd;
   if (@ours[$fd] == 1) { printf("c %d %d %d %d %d %d %d\\n", tid, $fd, @rc[$fd], @rb[$fd], @wc[$fd], @wb[$fd], @ea[$fd]); }
