@@ -118,14 +118,15 @@ export async function startTcpscope(options: Partial<TcpscopeOptions> = {}): Pro
 
   const tcpPort = await echo.listen(tcpHostsFor(tcpHost), options.tcpPort ?? 0);
   const capture = attachCapture({ port: tcpPort, enabled: options.capture ?? true, command: options.captureCommand, registry, recorder, hub });
+  const watches = new WatchManager({ registry, recorder, echoPort: () => tcpPort, mechanisms: options.watchMechanisms });
   const client = new BurstClient({
     recorder,
     claims,
     target: () => ({ host: tcpHost === '0.0.0.0' || tcpHost === '::' ? DEFAULT_HOST : tcpHost, port: tcpPort }),
     serverFraming: () => config.get().framing,
+    watched: watches,
   });
   const scenarios = new ScenarioRunner({ config, client });
-  const watches = new WatchManager({ registry, recorder, echoPort: () => tcpPort, mechanisms: options.watchMechanisms });
 
   const app = Fastify({ logger: false, bodyLimit: settings.limits.maxBodyBytes });
   useZodValidation(app);

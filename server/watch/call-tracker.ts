@@ -92,14 +92,32 @@ export class CallTracker {
     return this.open(fd, tuple, this.fresh.has(fd));
   }
 
+  /**
+   * The built-in client's connection to the watched port, registered at its connect so that its writes
+   * and the server's reads are one connection: the server's first call on it finds it by its addresses.
+   */
+  adopt(tuple: SocketTuple): ConnectionState {
+    const known = this.deps.registry.findByTuple(tuple.remoteAddress, tuple.remotePort, tuple.localPort);
+    if (known?.watch && known.state === 'open') return known;
+    return this.register(tuple, true);
+  }
+
   private open(fd: number, tuple: SocketTuple, fresh: boolean): ConnectionState {
-    const { registry, recorder } = this.deps;
     // The built-in client registers its connection to a watched port before the server's first call.
-    const claimed = registry.findByTuple(tuple.remoteAddress, tuple.remotePort, tuple.localPort);
+    const claimed = this.deps.registry.findByTuple(tuple.remoteAddress, tuple.remotePort, tuple.localPort);
     if (claimed?.watch && claimed.state === 'open' && !this.isTracked(claimed)) {
       this.byFd.set(fd, claimed);
+      this.fresh.delete(fd);
       return claimed;
     }
+    const conn = this.register(tuple, fresh);
+    this.byFd.set(fd, conn);
+    this.fresh.delete(fd);
+    return conn;
+  }
+
+  private register(tuple: SocketTuple, fresh: boolean): ConnectionState {
+    const { registry, recorder } = this.deps;
     const conn = new ConnectionState(
       registry.allocateId(),
       NO_SOCKET,
@@ -112,8 +130,6 @@ export class CallTracker {
     );
     conn.watch = { ref: this.deps.ref, wouldBlock: 0, midStream: !fresh, eventsLost: 0 };
     registry.add(conn);
-    this.byFd.set(fd, conn);
-    this.fresh.delete(fd);
     recorder.record(
       {
         kind: 'open',

@@ -3,7 +3,9 @@
 // restart to the new process. States: waiting → attached; unavailable when no mechanism can trace.
 import { MAX_WATCHES, WATCH_POLL_MS } from '../../shared/limits.ts';
 import type { Watch, WatchMechanism, WatchState } from '../../shared/watch.ts';
-import type { ConnectionRegistry } from '../echo/connection-registry.ts';
+import type { Socket } from 'node:net';
+import { type ConnectionRegistry, normalizeAddress } from '../echo/connection-registry.ts';
+import type { ConnectionState } from '../echo/connection-state.ts';
 import { nowMs } from '../events/clock.ts';
 import type { Recorder } from '../events/recorder.ts';
 import { unavailableReason } from './availability.ts';
@@ -81,6 +83,20 @@ export class WatchManager {
     if (entry.timer) clearTimeout(entry.timer);
     await this.detach(entry, 'UNWATCHED');
     return true;
+  }
+
+  /** The connection a burst of the built-in client to a watched port writes on (see CallTracker.adopt). */
+  adopt(socket: Socket, port: number): ConnectionState {
+    const tracker = this.entries.get(port)?.tracker;
+    const tuple = {
+      localAddress: normalizeAddress(socket.remoteAddress ?? '127.0.0.1'),
+      localPort: port,
+      remoteAddress: normalizeAddress(socket.localAddress ?? '127.0.0.1'),
+      remotePort: socket.localPort ?? 0,
+    };
+    if (tracker) return tracker.adopt(tuple);
+    socket.destroy();
+    throw Object.assign(new Error(`body.port: the watch on ${port} traces no process at the moment (${this.get(port)?.state ?? 'removed'})`), { statusCode: 409 });
   }
 
   /** Resolves once the watch on `port` traces a process (tests; the page polls GET /api/watches). */

@@ -146,3 +146,23 @@ describe('the API', () => {
     expect((await fetch(`${scope.httpUrl}/api/watches/${free}`, { method: 'DELETE' })).status).toBe(404);
   });
 });
+
+describe('bursts to a watched server', () => {
+  it('POST /api/bursts {port}: the writes and the server reads are one connection; 400 for an unwatched port', async () => {
+    const srv = await server(['python3', PY_BLOCKING, '0', '1024']);
+    const scope = await watchedScope(srv.port, 'strace');
+    const probe = net.createServer();
+    await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
+    const other = (probe.address() as net.AddressInfo).port;
+    await new Promise<void>((r) => probe.close(() => r()));
+    const refused = await json<{ message: string }>(scope, 'POST', '/api/bursts', { port: other });
+    expect(refused.status).toBe(400);
+    expect(refused.body.message).toMatch(/^body\.port: /);
+    const closed = eventsUntil(scope, (all) => all.some((e) => e.kind === 'close'), 30000, 'the burst connection to close');
+    const res = await json<{ connId: number }>(scope, 'POST', '/api/bursts', { port: srv.port });
+    expect(res.status).toBe(202);
+    const events = (await closed).filter((e) => e.connId === res.body.connId);
+    expect(events.map((e) => e.kind)).toEqual(['open', 'write', 'write', 'write', 'read', 'reply', 'close']);
+    expect(events.find((e) => e.kind === 'read')).toMatchObject({ length: 21, requested: 1024 });
+  }, 300000);
+});
