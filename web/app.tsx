@@ -18,6 +18,7 @@ import { WireView } from './wire/wire-view.tsx';
 import { FramingControl } from './framing/framing-control.tsx';
 import { ScenariosPanel } from './scenarios/scenarios-panel.tsx';
 import { SessionBar } from './session/session-bar.tsx';
+import { WatchPanel } from './watch/watch-panel.tsx';
 import { linkedConnection } from './session/view-link.ts';
 
 export function App() {
@@ -40,6 +41,7 @@ export function App() {
           <ViewSwitch view={view} onChange={setView} />
         </div>
         <ScenariosPanel onRan={() => setPinned(null)} />
+        <WatchPanel />
         <SessionBar pinned={pinned} />
         <main className={view === 'wire' ? 'grid wire-grid' : 'grid'}>
           <ConnectionList selectedId={selected?.id ?? null} pinned={isPinned} onSelect={setPinned} />
