@@ -71,8 +71,8 @@ export class CallTracker {
         const conn = this.byFd.get(call.fd);
         this.fresh.delete(call.fd);
         if (!conn) return;
-        if (call.read) this.reconcile(conn, 'read', call.read, 0);
-        if (call.write) this.reconcile(conn, 'write', call.write, 0);
+        if (call.read) this.reconcile(conn, 'read', call.read);
+        if (call.write) this.reconcile(conn, 'write', call.write);
         this.endFd(call.fd, conn.pendingReason ?? { reason: 'end', code: null });
         return;
       }
@@ -152,12 +152,23 @@ export class CallTracker {
     return false;
   }
 
-  // The hot path: one traced call. Counters come from the kernel's totals when the tracer keeps them,
-  // so calls whose lines were lost still count, and offsets stay exact.
+  // The hot path: one traced call. With the kernel's totals (eBPF), counters and offsets come from them:
+  // calls whose lines were lost still count, and a line that arrives late (bpftrace reads one ring per
+  // CPU, so a thread that moved CPUs can be read out of order) keeps its exact offset and counts once.
   private chunk(conn: ConnectionState, kind: 'read' | 'write', ret: number, requested: number, preview: Buffer, totals: FdTotals | null): void {
-    if (totals) this.reconcile(conn, kind, totals, ret);
     let offset: number;
-    if (kind === 'read') {
+    if (totals) {
+      offset = totals.bytes - ret;
+      const w = conn.watch!;
+      const seen = kind === 'read' ? conn.reads : conn.replies;
+      if (totals.calls > seen) {
+        w.eventsLost += totals.calls - seen - 1;
+        this.setCounters(conn, kind, totals);
+      } else if (w.eventsLost > 0) {
+        w.eventsLost--; // counted as lost when a later line came first; here it is after all
+      }
+      if (kind === 'read' && totals.wouldBlock > w.wouldBlock) w.wouldBlock = totals.wouldBlock;
+    } else if (kind === 'read') {
       offset = conn.bytesRead;
       conn.reads++;
       conn.bytesRead += ret;
@@ -169,22 +180,24 @@ export class CallTracker {
     this.deps.recorder.chunk(kind === 'read' ? 'read' : 'reply', conn, offset, preview, ret, { available: preview.length, requested });
   }
 
-  /** Brings the counters to the kernel's totals before this call (`ret` bytes): the difference is what was lost. */
-  private reconcile(conn: ConnectionState, kind: 'read' | 'write', totals: FdTotals, ret: number): void {
-    const callsBefore = totals.calls - (ret > 0 ? 1 : 0);
-    const bytesBefore = totals.bytes - ret;
+  /** At close, the kernel's final totals: whatever no line told is counted as lost. */
+  private reconcile(conn: ConnectionState, kind: 'read' | 'write', totals: FdTotals): void {
     const w = conn.watch!;
+    const seen = kind === 'read' ? conn.reads : conn.replies;
+    if (totals.calls > seen) {
+      w.eventsLost += totals.calls - seen;
+      this.setCounters(conn, kind, totals);
+    }
+    if (kind === 'read' && totals.wouldBlock > w.wouldBlock) w.wouldBlock = totals.wouldBlock;
+  }
+
+  private setCounters(conn: ConnectionState, kind: 'read' | 'write', totals: FdTotals): void {
     if (kind === 'read') {
-      if (callsBefore > conn.reads) {
-        w.eventsLost += callsBefore - conn.reads;
-        conn.reads = callsBefore;
-        conn.bytesRead = bytesBefore;
-      }
-      if (totals.wouldBlock > w.wouldBlock) w.wouldBlock = totals.wouldBlock;
-    } else if (callsBefore > conn.replies) {
-      w.eventsLost += callsBefore - conn.replies;
-      conn.replies = callsBefore;
-      conn.bytesReplied = bytesBefore;
+      conn.reads = totals.calls;
+      conn.bytesRead = totals.bytes;
+    } else {
+      conn.replies = totals.calls;
+      conn.bytesReplied = totals.bytes;
     }
   }
 

@@ -66,7 +66,7 @@ export class TracerProcess {
       partial = lines.pop()!;
       if (partial.length > MAX_LINE) partial = '';
       for (const line of lines) {
-        if (!this.ready && (strace ? line.startsWith('strace: Process ') && line.endsWith(' attached') : line === 'READY')) this.markReady();
+        if (!this.ready && (strace ? /^strace: Process \d+ attached/.test(line) : line === 'READY')) this.markReady();
         if (strace && line.startsWith('strace: ')) this.keepStderr(line + '\n');
         const call = strace ? strace.push(line) : parseBpftraceLine(line);
         if (call) this.events.onCall(call);
