@@ -32,7 +32,11 @@ describe('call tracker', () => {
           });
           // Some lines lost, the rest delivered with local reordering (as from two CPU rings).
           const delivered = lines.filter((_, i) => keep[i]).map((l, i) => ({ l, k: i + (order[i]! % 3) })).sort((a, b) => a.k - b.k).map((x) => x.l);
-          for (const l of delivered) tracker.handle(l);
+          for (const [i, l] of delivered.entries()) {
+            tracker.handle(l);
+            // A second CPU announcing the same socket again changes nothing.
+            if (i === 0) tracker.handle({ kind: 'socket', tid: 2, fd: 4, fresh: false, tuple });
+          }
           tracker.handle({ kind: 'close', tid: 1, fd: 4, read: { calls: sizes.length, bytes, wouldBlock: 0 }, write: { calls: 0, bytes: 0, wouldBlock: 0 } });
           const conn = registry.list()[0]!;
           expect(conn).toMatchObject({ reads: sizes.length, bytesRead: bytes, state: 'closed', origin: 'watched' });

@@ -44,10 +44,14 @@ export class CallTracker {
         this.endFd(call.fd, { reason: 'end', code: null });
         if (this.fresh.size < 65536) this.fresh.add(call.fd);
         return;
-      case 'socket':
+      case 'socket': {
+        // Two CPUs may both find an fd new at once and both announce it: the same socket is not a new connection.
+        const known = this.byFd.get(call.fd);
+        if (known && known.remotePort === call.tuple.remotePort && known.remoteAddress === call.tuple.remoteAddress) return;
         this.endFd(call.fd, { reason: 'end', code: null });
         this.open(call.fd, call.tuple, call.fresh);
         return;
+      }
       case 'read':
       case 'write': {
         const conn = this.connFor(call.fd, call.tuple);
