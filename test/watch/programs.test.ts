@@ -111,8 +111,11 @@ describe.runIf(hasGo)('a Go server of ours', () => {
     // Every read event of the connection, as [offset, length]: offsets come from the kernel's totals.
     const reads: [number, number][] = [];
     let connId = 0;
+    let replies = 0;
     const stop = scope.recorder.onChunk((kind, conn, seq) => {
-      if (kind !== 'read' || conn.origin !== 'watched') return;
+      if (conn.origin !== 'watched') return;
+      if (kind === 'reply') replies++;
+      if (kind !== 'read') return;
       connId = conn.id;
       const e = scope.recorder.store.bySeq(seq) as { offset: number; length: number };
       reads.push([e.offset, e.length]);
@@ -129,7 +132,8 @@ describe.runIf(hasGo)('a Go server of ours', () => {
     const conn = (await json<Connection[]>(scope, 'GET', '/api/connections')).body.find((c) => c.id === connId)!;
     // The kernel's count is exact whatever the output ring dropped.
     expect(conn.bytesRead).toBe(TOTAL);
-    expect(conn.reads).toBe(reads.length + conn.eventsLost!);
+    // Every call, read or reply, is an event or counted as lost.
+    expect(conn.reads + conn.replies).toBe(reads.length + replies + conn.eventsLost!);
     // Events tile the stream (in offset order: lines from two CPUs may come out of order): never
     // overlapping; gaps are where lines were lost (their calls are in the counters), none when none was.
     let end = 0;
