@@ -36,6 +36,9 @@ import { limitsRoute } from './api/limits-route.ts';
 import { selectLiveProtocol } from './security/access-token.ts';
 import { ResponseBudget } from './api/response-budget.ts';
 import { LIMIT_FLAGS } from './security/limits.ts';
+import { watchesRoute } from './api/watches-route.ts';
+import { WatchManager } from './watch/watch-manager.ts';
+import type { WatchMechanism } from '../shared/watch.ts';
 import { resolveSecurity, type SecurityInput } from './security/security-options.ts';
 import { type SecurityState, useSecurity } from './security/use-security.ts';
 
@@ -67,6 +70,10 @@ export interface TcpscopeOptions {
   capture?: boolean;
   /** Replaces tcpdump's argv (tests simulate a capture program that fails). */
   captureCommand?: string[];
+  /** Servers to watch from the start (--watch PORT). */
+  watch?: number[];
+  /** Tracing mechanisms to try, in order (default eBPF, then strace; tests pin one). */
+  watchMechanisms?: WatchMechanism[];
 }
 
 export interface Tcpscope {
@@ -84,6 +91,8 @@ export interface Tcpscope {
   capture: CaptureService;
   /** Bytes held by large answers in flight (--max-response-bytes). */
   responses: ResponseBudget;
+  /** Other local servers traced at the syscall level (server/watch/). */
+  watches: WatchManager;
   close(): Promise<void>;
 }
 
@@ -135,11 +144,13 @@ export async function startTcpscope(options: Partial<TcpscopeOptions> = {}): Pro
 
   const tcpPort = await echo.listen(tcpHostsFor(tcpHost), options.tcpPort ?? 0);
   const capture = attachCapture({ port: tcpPort, enabled: options.capture ?? true, command: options.captureCommand, registry, recorder, hub });
+  const watches = new WatchManager({ registry, recorder, echoPort: () => tcpPort, mechanisms: options.watchMechanisms });
   const client = new BurstClient({
     recorder,
     claims,
     target: () => ({ host: tcpHost === '0.0.0.0' || tcpHost === '::' ? DEFAULT_HOST : tcpHost, port: tcpPort }),
     serverFraming: () => config.get().framing,
+    watched: watches,
   });
   const scenarios = new ScenarioRunner({ config, client });
 
@@ -167,6 +178,7 @@ export async function startTcpscope(options: Partial<TcpscopeOptions> = {}): Pro
   });
   await app.register(wsRoute, { hub });
   await app.register(captureRoute, { capture, budget });
+  await app.register(watchesRoute, { watches });
   const staticDir = options.staticDir ?? DEFAULT_STATIC_DIR;
   if (existsSync(staticDir)) await app.register(fastifyStatic, { root: staticDir });
 
@@ -175,11 +187,13 @@ export async function startTcpscope(options: Partial<TcpscopeOptions> = {}): Pro
   } catch (err) {
     await echo.close();
     await capture.stop();
+    await watches.close();
     const e = err as NodeJS.ErrnoException;
     if (e.code === 'EADDRINUSE') throw new Error(`HTTP port ${options.httpPort} on ${host} is already in use`);
     throw err;
   }
   const httpPort = (app.server.address() as { port: number }).port;
+  for (const port of options.watch ?? []) watches.add(port);
 
   return {
     httpUrl: `http://${urlHost(host)}:${httpPort}`,
@@ -193,8 +207,10 @@ export async function startTcpscope(options: Partial<TcpscopeOptions> = {}): Pro
     security,
     capture,
     responses: budget,
+    watches,
     async close() {
       hub.closeAll(1001, 'tcpscope is shutting down');
+      await watches.close();
       await echo.close();
       await capture.stop();
       await app.close();

@@ -26,6 +26,7 @@ async function main(): Promise<void> {
       config: { bufferSize: flags.bufferSize, replyMode: flags.replyMode },
       security: flags.security,
       capture: flags.capture,
+      watch: flags.watch,
     });
   } catch (err) {
     process.stderr.write(`tcpscope: ${(err as Error).message}\n`);

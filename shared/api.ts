@@ -61,6 +61,8 @@ export const BurstRequestSchema = z.strictObject({
   chunkGapMs: intIn(BURST_INTERVAL_MS_MIN, BURST_INTERVAL_MS_MAX).default(0),
   /** Close without reading the server's replies: unread bytes make the kernel answer the close with a reset. */
   leaveRepliesUnread: z.boolean({ error: 'must be true or false' }).default(false),
+  /** Where to send: the echo server's port (the default) or a watched server's (GET /api/watches). */
+  port: intIn(1, 65535).optional(),
 });
 export type BurstRequest = z.infer<typeof BurstRequestSchema>;
 export type BurstRequestInput = z.input<typeof BurstRequestSchema>;

@@ -2,6 +2,7 @@
 // with counters that are exact whatever the live stream had to leave out.
 import { z } from 'zod';
 import { CloseReasonSchema, ConnectionOriginSchema } from './events.ts';
+import { WatchRefSchema } from './watch-ref.ts';
 
 export const ConnectionSchema = z.object({
   id: z.number().int().positive(),
@@ -24,5 +25,12 @@ export const ConnectionSchema = z.object({
   /** Writes by the built-in client (0 for outside clients, whose writes tcpscope cannot see). */
   writes: z.number().int().nonnegative(),
   bytesWritten: z.number().int().nonnegative(),
+  /** Watched connections only: the server traced, read calls that found nothing (EAGAIN), whether it was
+   * picked up mid-stream (accepted before the watch began: offsets start at the first call seen), and how
+   * many calls the tracer counted but could not describe (their bytes are in the counters, not in events). */
+  watch: WatchRefSchema.optional(),
+  wouldBlock: z.number().int().nonnegative().optional(),
+  midStream: z.boolean().optional(),
+  eventsLost: z.number().int().nonnegative().optional(),
 });
 export type Connection = z.infer<typeof ConnectionSchema>;

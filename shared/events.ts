@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { ConfigSchema } from './config.ts';
 import { ErrorEventSchema, MessageEventSchema } from './message-events.ts';
 import { SampleEventSchema, SegmentEventSchema } from './wire.ts';
+import { WatchRefSchema } from './watch-ref.ts';
 
 const seq = z.number().int().nonnegative();
 const base = {
@@ -30,7 +31,7 @@ export const CLOSE_REASONS = ['end', 'reset', 'error', 'server', 'limit', 'proto
 export const CloseReasonSchema = z.enum(CLOSE_REASONS);
 export type CloseReason = z.infer<typeof CloseReasonSchema>;
 
-export const CONNECTION_ORIGINS = ['external', 'builtin'] as const;
+export const CONNECTION_ORIGINS = ['external', 'builtin', 'watched'] as const;
 export const ConnectionOriginSchema = z.enum(CONNECTION_ORIGINS);
 export type ConnectionOrigin = z.infer<typeof ConnectionOriginSchema>;
 
@@ -42,6 +43,8 @@ export const OpenEventSchema = z.object({
   localAddress: z.string(),
   localPort: z.number().int(),
   origin: ConnectionOriginSchema,
+  /** For `watched` connections: the watched server (its port, process and command line). */
+  watch: WatchRefSchema.optional(),
 });
 
 export const CloseEventSchema = z.object({
@@ -53,11 +56,21 @@ export const CloseEventSchema = z.object({
 });
 
 /** One receive from the kernel on the echo server: `length` is exactly what that one read returned. */
-export const ReadEventSchema = z.object({ ...chunk, kind: z.literal('read') });
+export const ReadEventSchema = z.object({
+  ...chunk,
+  kind: z.literal('read'),
+  /** On a watched server: the count the read call asked for (for readv/recvmsg the sum of its buffers). */
+  requested: z.number().int().nonnegative().optional(),
+});
 /** One write by the built-in client. */
 export const WriteEventSchema = z.object({ ...chunk, kind: z.literal('write') });
 /** One write back from the echo server to its peer (`Received: N`, or the echoed bytes). */
-export const ReplyEventSchema = z.object({ ...chunk, kind: z.literal('reply') });
+export const ReplyEventSchema = z.object({
+  ...chunk,
+  kind: z.literal('reply'),
+  /** On a watched server: the count the write call offered; a short write returned less (`length`). */
+  requested: z.number().int().nonnegative().optional(),
+});
 
 export const ConfigEventSchema = z.object({ ...base, kind: z.literal('config'), config: ConfigSchema });
 

@@ -83,3 +83,10 @@ export const CAPTURE_DETAIL_SEGMENTS_PER_SEC = 2000;
 export const CAPTURE_DETAIL_BURST_SEGMENTS = 2000;
 /** Connections whose count of summarised segments the capture state lists (the newest). */
 export const CAPTURE_SUMMARY_CONNECTIONS_KEPT = 100;
+
+/** Servers watched at once (--watch, POST /api/watches); more are refused with 400 naming the limit. */
+export const MAX_WATCHES = 8;
+/** While waiting for a listener, or after the watched process died, the socket table is read this often. */
+export const WATCH_POLL_MS = 250;
+/** Bytes of each traced call kept as its preview (the tracer copies them out of the process). */
+export const WATCH_PREVIEW_BYTES = 64;

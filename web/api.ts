@@ -6,6 +6,7 @@ import type { Connection } from '../shared/connections.ts';
 import type { EventKind, TcpEvent } from '../shared/events.ts';
 import type { LimitStatus } from '../shared/security.ts';
 import { authHeaders } from './page-token.ts';
+import type { Watch } from '../shared/watch.ts';
 
 export class ApiRequestError extends Error {
   constructor(
@@ -133,6 +134,9 @@ export const api = {
   patchConfig: (patch: ConfigPatch) => request<Config>('PATCH', '/api/config', patch),
   sendBurst: (burst: BurstRequestInput) => request<BurstAccepted>('POST', '/api/bursts', burst),
   getConnections: () => request<Connection[]>('GET', '/api/connections'),
+  getWatches: () => request<Watch[]>('GET', '/api/watches'),
+  addWatch: (port: number) => request<Watch>('POST', '/api/watches', { port }),
+  removeWatch: (port: number) => request<void>('DELETE', `/api/watches/${port}`),
   getLimits: () => request<LimitStatus>('GET', '/api/limits'),
   getEvents: (query: { kind?: EventKind; connId?: number; limit?: number }) => {
     const params = new URLSearchParams();

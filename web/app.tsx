@@ -18,6 +18,7 @@ import { FramingControl } from './framing/framing-control.tsx';
 import { ScenariosPanel } from './scenarios/scenarios-panel.tsx';
 import { LiveOnly } from './session/live-only.tsx';
 import { SessionBar } from './session/session-bar.tsx';
+import { WatchPanel } from './watch/watch-panel.tsx';
 import { linkedConnection } from './session/view-link.ts';
 import { RibbonStack } from './views/ribbon-stack.tsx';
 import { scenarioSelection } from './scenarios/scenario-selection.ts';
@@ -53,6 +54,7 @@ export function App() {
           }}
           onSelect={setPinned}
         />
+        <WatchPanel />
         <SessionBar pinned={pinned} />
         <FilterBar />
         <main id="data" tabIndex={-1} className={view === 'wire' ? 'grid wire-grid' : 'grid'}>

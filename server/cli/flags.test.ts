@@ -11,6 +11,7 @@ describe('parseFlags', () => {
       bufferSize: 1024,
       replyMode: 'ack',
       capture: true,
+      watch: [],
       security: { token: null, allowHosts: [], limits: {} },
       help: false,
     });
@@ -39,5 +40,14 @@ describe('parseFlags', () => {
   ])('refuses %j naming the flag', (argv, message) => {
     expect(() => parseFlags(argv)).toThrow(FlagError);
     expect(() => parseFlags(argv)).toThrow(message);
+  });
+});
+
+describe('--watch', () => {
+  it('is repeatable, at most 8, never the echo port', () => {
+    expect(parseFlags(['--watch', '8080', '--watch', '9090']).watch).toEqual([8080, 9090]);
+    expect(() => parseFlags(['--watch', '0'])).toThrow('--watch "0": must be a port number from 1 to 65535');
+    expect(() => parseFlags(['--watch', '5055'])).toThrow(/own echo server/);
+    expect(() => parseFlags(Array.from({ length: 9 }, (_, i) => ['--watch', String(8000 + i)]).flat())).toThrow(/at most 8/);
   });
 });

@@ -4,7 +4,7 @@ import { isIP } from 'node:net';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { BufferSizeSchema, type ReplyMode, ReplyModeSchema } from '../../shared/config.ts';
-import { DEFAULT_HOST, DEFAULT_HTTP_PORT, DEFAULT_TCP_PORT } from '../../shared/limits.ts';
+import { DEFAULT_HOST, DEFAULT_HTTP_PORT, DEFAULT_TCP_PORT, MAX_WATCHES } from '../../shared/limits.ts';
 import { parseSecurityFlags, SECURITY_FLAG_OPTIONS, SECURITY_USAGE } from '../security/security-flags.ts';
 import type { SecurityInput } from '../security/security-options.ts';
 
@@ -19,6 +19,8 @@ export interface Flags {
   security: SecurityInput;
   /** False with --no-capture: no tcpdump, no wire view (socket sampling still runs). */
   capture: boolean;
+  /** --watch PORT (repeatable): other local servers to trace. */
+  watch: number[];
   help: boolean;
 }
 
@@ -33,6 +35,7 @@ export const USAGE = `Usage: tcpscope [flags]   (from a clone: npm start -- [fla
   --buffer-size N   the echo server's read buffer, 1..65536 bytes (default 1024)
   --reply MODE      ack (write "Received: N"), echo, or none (default ack)
   --no-capture      run no tcpdump: no segments in the wire view (socket samples stay)
+  --watch PORT      trace the reads and writes of the server listening on PORT (repeatable, at most ${MAX_WATCHES})
 ${SECURITY_USAGE}  --help            this text
 `;
 
@@ -72,6 +75,7 @@ export function parseFlags(argv: string[]): Flags {
         'buffer-size': { type: 'string' },
         reply: { type: 'string' },
         'no-capture': { type: 'boolean' },
+        watch: { type: 'string', multiple: true },
         ...SECURITY_FLAG_OPTIONS,
         help: { type: 'boolean', short: 'h' },
       },
@@ -92,6 +96,25 @@ export function parseFlags(argv: string[]): Flags {
       throw new FlagError(message);
     }),
     capture: values['no-capture'] !== true,
+    watch: parseWatchFlags((values.watch as string[] | undefined) ?? [], tcpPortOf(values)),
     help: values.help === true,
   };
+}
+
+const watchPortSchema = z
+  .string()
+  .regex(/^\d{1,5}$/, { error: 'must be a port number from 1 to 65535' })
+  .transform(Number)
+  .pipe(z.number().min(1, { error: 'must be a port number from 1 to 65535' }).max(65535, { error: 'must be a port number from 1 to 65535' }));
+
+function tcpPortOf(values: Record<string, unknown>): number {
+  return check('tcp-port', portSchema, values['tcp-port'] as string | undefined, DEFAULT_TCP_PORT);
+}
+
+function parseWatchFlags(raw: string[], tcpPort: number): number[] {
+  if (raw.length > MAX_WATCHES) throw new FlagError(`--watch: at most ${MAX_WATCHES} servers are watched at once`);
+  const ports = raw.map((r) => check('watch', watchPortSchema, r, 0));
+  for (const p of ports) if (p === tcpPort) throw new FlagError(`--watch ${p}: is tcpscope's own echo server (--tcp-port)`);
+  if (new Set(ports).size !== ports.length) throw new FlagError('--watch: a port is given twice');
+  return ports;
 }

@@ -32,6 +32,8 @@ export class BurstClient {
       target: () => BurstTarget;
       /** The echo server's framing, for bursts that ask for `framing: {mode: 'server'}`. */
       serverFraming?: () => Framing;
+      /** For a burst to a watched server's port: the connection its writes are recorded on (server/watch/). */
+      watched?: { has(port: number): boolean; adopt(socket: net.Socket, port: number): ConnectionState };
     },
   ) {}
 
@@ -43,11 +45,30 @@ export class BurstClient {
   async start(req: BurstRequest): Promise<ConnectionState> {
     const framing = req.framing.mode === 'server' ? (this.deps.serverFraming?.() ?? { mode: 'raw' as const }) : req.framing;
     checkPrefixCapacity(req, framing);
-    const { host, port } = this.deps.target();
+    const target = this.deps.target();
+    const watched = req.port !== undefined && req.port !== target.port && this.deps.watched?.has(req.port) ? this.deps.watched : null;
+    if (req.port !== undefined && req.port !== target.port && !watched) {
+      throw Object.assign(new Error(`body.port: ${req.port} is neither the echo server's port (${target.port}) nor a watched one`), { statusCode: 400 });
+    }
+    const { host, port } = watched ? { host: '127.0.0.1', port: req.port! } : target;
     const socket = net.connect({ host, port, noDelay: req.noDelay });
     // Paused before connect, so that nothing reads until we decide to: replies left unread stay in the kernel.
     socket.pause();
-    const claim = this.deps.claims.expect(socket);
+    // The echo server tells its accept; a watched server's connection is registered here, at connect.
+    const claim = watched
+      ? (() => {
+          const accepted = new Promise<ConnectionState>((resolve, reject) =>
+            socket.once('connect', () => {
+              try {
+                resolve(watched.adopt(socket, port));
+              } catch (err) {
+                reject(err);
+              }
+            }),
+          );
+          return { accepted, cancel: () => {} };
+        })()
+      : this.deps.claims.expect(socket);
     this.inFlight++;
     socket.once('close', () => {
       this.inFlight--;

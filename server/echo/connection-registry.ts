@@ -15,6 +15,8 @@ export function tupleKey(remoteAddress: string, remotePort: number, localPort: n
 export class ConnectionRegistry {
   private nextId = 1;
   private readonly open = new Map<number, ConnectionState>();
+  /** A watched server's connections (origin `watched`): listed, but no socket of the echo server's. */
+  private readonly watched = new Map<number, ConnectionState>();
   private readonly byTuple = new Map<string, ConnectionState>();
   private readonly closed: ConnectionState[] = [];
   private readonly openListeners = new Set<(c: ConnectionState) => void>();
@@ -29,14 +31,14 @@ export class ConnectionRegistry {
   }
 
   add(c: ConnectionState): void {
-    this.open.set(c.id, c);
+    (c.origin === 'watched' ? this.watched : this.open).set(c.id, c);
     this.byTuple.set(tupleKey(c.remoteAddress, c.remotePort, c.localPort), c);
     for (const l of this.openListeners) l(c);
   }
 
   /** Moves a connection to the closed list, which keeps only the newest CLOSED_CONNECTIONS_KEPT. */
   retire(c: ConnectionState): void {
-    if (!this.open.delete(c.id)) return;
+    if (!this.open.delete(c.id) && !this.watched.delete(c.id)) return;
     this.byTuple.delete(tupleKey(c.remoteAddress, c.remotePort, c.localPort));
     this.closed.push(c);
     if (this.closed.length > CLOSED_CONNECTIONS_KEPT) this.closed.shift();
@@ -44,7 +46,7 @@ export class ConnectionRegistry {
   }
 
   get(id: number): ConnectionState | undefined {
-    return this.open.get(id) ?? this.closed.find((c) => c.id === id);
+    return this.open.get(id) ?? this.watched.get(id) ?? this.closed.find((c) => c.id === id);
   }
 
   /** The open connection whose peer is remoteAddress:remotePort on our localPort. */
@@ -52,6 +54,7 @@ export class ConnectionRegistry {
     return this.byTuple.get(tupleKey(remoteAddress, remotePort, localPort));
   }
 
+  /** The echo server's open connections (not a watched server's). */
   openConnections(): IterableIterator<ConnectionState> {
     return this.open.values();
   }
@@ -69,6 +72,6 @@ export class ConnectionRegistry {
 
   /** Open connections first (oldest first), then the closed ones, oldest first. */
   list(): Connection[] {
-    return [...this.open.values(), ...this.closed].map((c) => c.toJSON());
+    return [...this.open.values(), ...this.watched.values(), ...this.closed].map((c) => c.toJSON());
   }
 }

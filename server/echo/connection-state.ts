@@ -3,6 +3,7 @@
 import type { Socket } from 'node:net';
 import type { Connection } from '../../shared/connections.ts';
 import type { CloseReason, ConnectionOrigin } from '../../shared/events.ts';
+import type { WatchRef } from '../../shared/watch-ref.ts';
 
 export class ConnectionState {
   reads = 0;
@@ -17,6 +18,8 @@ export class ConnectionState {
   closeCode: string | null = null;
   /** Set when the server decides why it closes (shutdown, limit, protocol), before the socket reports. */
   pendingReason: { reason: CloseReason; code: string | null } | null = null;
+  /** Set on connections of a watched server (server/watch/): which server, and what tracing could tell. */
+  watch: { ref: WatchRef; wouldBlock: number; midStream: boolean; eventsLost: number } | null = null;
   /** Per-connection extension state (the framing decoder, say), owned by whoever set it. */
   readonly ext = new Map<string, unknown>();
 
@@ -50,6 +53,9 @@ export class ConnectionState {
       bytesReplied: this.bytesReplied,
       writes: this.writes,
       bytesWritten: this.bytesWritten,
+      ...(this.watch
+        ? { watch: this.watch.ref, wouldBlock: this.watch.wouldBlock, midStream: this.watch.midStream, eventsLost: this.watch.eventsLost }
+        : {}),
     };
   }
 }

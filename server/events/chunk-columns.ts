@@ -29,6 +29,8 @@ export class ChunkColumns {
   /** Where the kept bytes are in the byte ring (a logical position: it only grows), and how many. */
   readonly bytePos: Float64Array;
   readonly byteCount: Uint32Array;
+  /** What the call asked for, for chunks of a watched server's calls; -1 when not known (the echo server's own). */
+  readonly requested: Float64Array;
 
   constructor(readonly capacity: number) {
     this.kind = new Uint8Array(capacity);
@@ -40,6 +42,7 @@ export class ChunkColumns {
     this.truncated = new Uint8Array(capacity);
     this.bytePos = new Float64Array(capacity);
     this.byteCount = new Uint32Array(capacity);
+    this.requested = new Float64Array(capacity);
   }
 
   set(slot: number, kind: number, seq: number, t: number, connId: number, offset: number, length: number, bytePos: number, byteCount: number): void {
@@ -52,6 +55,7 @@ export class ChunkColumns {
     this.truncated[slot] = byteCount < length ? 1 : 0;
     this.bytePos[slot] = bytePos;
     this.byteCount[slot] = byteCount;
+    this.requested[slot] = -1;
   }
 
   /** Marks a slot as holding an object event (its seq still indexes bySeq). */
@@ -62,7 +66,8 @@ export class ChunkColumns {
 
   /** The chunk event in `slot` as an object, with `bytes` as given. */
   toEvent(slot: number, bytes: Uint8Array): ChunkEventWithBytes {
-    return {
+    const requested = this.requested[slot]!;
+    const e: ChunkEventWithBytes = {
       kind: KINDS[this.kind[slot]!]!,
       seq: this.seq[slot]!,
       t: this.t[slot]!,
@@ -72,6 +77,7 @@ export class ChunkColumns {
       bytes,
       truncated: this.truncated[slot] === 1,
     };
+    return requested >= 0 && e.kind !== 'write' ? ({ ...e, requested } as ChunkEventWithBytes) : e;
   }
 }
 

@@ -96,7 +96,8 @@ export class EventStore {
     const count = c.byteCount[slot]!;
     const n = count < maxBytes ? count : maxBytes;
     const pos = this.ring.offsetOf(c.bytePos[slot]!);
-    return {
+    const requested = c.requested[slot]!;
+    const e: TcpEvent = {
       kind: chunkKindOf(c.kind[slot]!)!,
       seq: c.seq[slot]!,
       t: c.t[slot]!,
@@ -106,6 +107,12 @@ export class EventStore {
       truncated: c.truncated[slot] === 1 || n < count,
       hex: toHex(this.ring.bytes, pos, pos + n),
     };
+    return requested >= 0 && e.kind !== 'write' ? ({ ...e, requested } as TcpEvent) : e;
+  }
+
+  /** Marks the newest chunk (just pushed) with the count its call asked for (watched servers' calls). */
+  setLastRequested(requested: number): void {
+    this.columns.requested[(this.next - 1 + this.capacity) % this.capacity] = requested;
   }
 
   /**
@@ -124,7 +131,7 @@ export class EventStore {
     const count = c.byteCount[slot]!;
     const n = count < maxBytes ? count : maxBytes;
     const at = this.ring.offsetOf(c.bytePos[slot]!);
-    sink.chunk(chunkKindOf(c.kind[slot]!)!, c.seq[slot]!, c.t[slot]!, c.connId[slot]!, c.offset[slot]!, c.length[slot]!, c.truncated[slot] === 1 || n < count, this.ring.bytes, at, at + n);
+    sink.chunk(chunkKindOf(c.kind[slot]!)!, c.seq[slot]!, c.t[slot]!, c.connId[slot]!, c.offset[slot]!, c.length[slot]!, c.truncated[slot] === 1 || n < count, this.ring.bytes, at, at + n, c.requested[slot]!);
     return true;
   }
 

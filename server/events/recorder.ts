@@ -44,11 +44,14 @@ export class Recorder {
   }
 
   /** Records a chunk of `length` bytes whose first bytes are in `src` (which may be reused after this call); returns its seq. */
-  chunk(kind: ChunkKind, conn: ConnectionState, offset: number, src: Uint8Array, length: number): number {
-    const keep = length < EVENT_HEX_MAX_BYTES ? length : EVENT_HEX_MAX_BYTES;
+  chunk(kind: ChunkKind, conn: ConnectionState, offset: number, src: Uint8Array, length: number, watched?: { available: number; requested: number }): number {
+    let keep = length < EVENT_HEX_MAX_BYTES ? length : EVENT_HEX_MAX_BYTES;
+    // A traced call comes with only a preview of its bytes, and the count it asked for.
+    if (watched !== undefined && watched.available < keep) keep = watched.available;
     const seq = this.seq++;
     const t = nowMs();
     this.store.pushChunk(chunkKindCode(kind), seq, t, conn.id, offset, length, src, keep);
+    if (watched !== undefined) this.store.setLastRequested(watched.requested);
     for (let i = 0; i < this.chunkListeners.length; i++) this.chunkListeners[i]!(kind, conn, seq, t);
     if (this.sinks.length > 0) {
       const e = this.store.bySeq(seq)!;

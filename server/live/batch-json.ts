@@ -7,7 +7,7 @@ import type { TcpEvent } from '../../shared/events.ts';
 
 /** Where the store writes an event in wire form without making an object of it. */
 export interface WireEventSink {
-  chunk(kind: string, seq: number, t: number, connId: number, offset: number, length: number, truncated: boolean, bytes: Uint8Array, start: number, end: number): void;
+  chunk(kind: string, seq: number, t: number, connId: number, offset: number, length: number, truncated: boolean, bytes: Uint8Array, start: number, end: number, requested: number): void;
   object(e: TcpEvent): void;
 }
 
@@ -30,7 +30,7 @@ export class BatchJsonWriter implements WireEventSink {
     this.ascii('{"type":"batch","events":[');
   }
 
-  chunk(kind: string, seq: number, t: number, connId: number, offset: number, length: number, truncated: boolean, bytes: Uint8Array, start: number, end: number): void {
+  chunk(kind: string, seq: number, t: number, connId: number, offset: number, length: number, truncated: boolean, bytes: Uint8Array, start: number, end: number, requested: number): void {
     this.comma();
     // Keys in the order the store's wire objects have them, so that the bytes match JSON.stringify's.
     this.ascii(`{"kind":"${kind}","seq":${seq},"t":${t},"connId":${connId},"offset":${offset},"length":${length},"truncated":${truncated},"hex":"`);
@@ -47,7 +47,8 @@ export class BatchJsonWriter implements WireEventSink {
       }
       this.pos = j;
     }
-    this.ascii('"}');
+    // `requested` (what a watched server's call asked for) is last, as in the store's wire objects; -1 is none.
+    this.ascii(requested >= 0 && kind !== 'write' ? `","requested":${requested}}` : '"}');
   }
 
   object(e: TcpEvent): void {

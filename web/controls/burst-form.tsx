@@ -12,6 +12,7 @@ import {
   BURST_INTERVAL_MS_MIN,
   BURST_PAYLOAD_DEFAULT,
 } from '../../shared/limits.ts';
+import { burstTarget } from '../watch/burst-target.ts';
 import { api } from '../api.ts';
 import { formatBytes } from '../format/describe-event.ts';
 import { escapePayload } from '../format/escapes.ts';
@@ -53,7 +54,7 @@ export function BurstForm({ onSent }: { onSent?: (connId: number) => void }) {
       return;
     }
     setSending(true);
-    const accepted = await command('Send burst', () => api.sendBurst(checked.body));
+    const accepted = await command('Send burst', () => api.sendBurst({ ...checked.body, ...burstTarget() }));
     setSending(false);
     if (accepted) onSent?.(accepted.connId);
   };

@@ -8,7 +8,7 @@ import { segmentLabel } from '../wire/packet-text.ts';
 export function describeEvent(e: TcpEvent): string {
   switch (e.kind) {
     case 'open':
-      return `${e.origin === 'builtin' ? 'built-in client' : 'outside client'} ${e.remoteAddress}:${e.remotePort} → :${e.localPort}`;
+      return `${e.origin === 'builtin' ? 'built-in client' : e.origin === 'watched' ? `watched server :${e.localPort}, client` : 'outside client'} ${e.remoteAddress}:${e.remotePort} → :${e.localPort}`;
     case 'close':
       return `closed: ${closeReasonText(e.reason)}${e.code ? ` (${e.code})` : ''}`;
     case 'config':

@@ -1,5 +1,6 @@
 // Every connection the echo server has seen, newest first, with the server's exact counters.
 // Clicking one pins it as the subject of the chart, the ribbon and (optionally) the log.
+import { WatchedBadge } from '../watch/watched-badge.tsx';
 import type { Connection } from '../../shared/connections.ts';
 import { closeReasonText, formatBytes } from '../format/describe-event.ts';
 import { useStoreView } from '../stream/event-store.ts';
@@ -95,7 +96,11 @@ function ConnRow(props: { c: Connection; selected: boolean; tabStop: boolean; on
     >
       <td>
         <span className="mono conn-id">#{c.id}</span>
-        <span className={`badge ${external ? 'ext' : 'builtin'}`}>{external ? 'external' : 'built-in'}</span>
+        {c.origin === 'watched' ? (
+          <WatchedBadge c={c} />
+        ) : (
+          <span className={`badge ${external ? 'ext' : 'builtin'}`}>{external ? 'external' : 'built-in'}</span>
+        )}
       </td>
       <td title={c.closeReason ? `${closeReasonText(c.closeReason)}${c.closeCode ? ` (${c.closeCode})` : ''}` : 'open'}>
         {c.state === 'open' ? (

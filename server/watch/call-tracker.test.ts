@@ -1,0 +1,72 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { ConnectionRegistry } from '../echo/connection-registry.ts';
+import { EventStore } from '../events/event-store.ts';
+import { Recorder } from '../events/recorder.ts';
+import { CallTracker } from './call-tracker.ts';
+import type { TraceCall } from './trace-call.ts';
+
+const tuple = { localAddress: '127.0.0.1', localPort: 5055, remoteAddress: '127.0.0.1', remotePort: 40000 };
+
+function setup() {
+  const registry = new ConnectionRegistry();
+  const recorder = new Recorder(new EventStore(100000));
+  const tracker = new CallTracker({ registry, recorder, port: 5055, ref: { port: 5055, pid: 42, command: 'srv' } });
+  return { registry, recorder, tracker };
+}
+
+describe('call tracker', () => {
+  it('eBPF lines lost or out of order: counters equal the kernel totals, events never overlap, lost + shown = calls', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 1, max: 5000 }), { minLength: 1, maxLength: 60 }),
+        fc.array(fc.boolean(), { minLength: 60, maxLength: 60 }),
+        fc.array(fc.nat(), { minLength: 60, maxLength: 60 }),
+        (sizes, keep, order) => {
+          const { registry, recorder, tracker } = setup();
+          tracker.handle({ kind: 'socket', tid: 1, fd: 4, fresh: true, tuple });
+          let bytes = 0;
+          const lines: TraceCall[] = sizes.map((ret, i) => {
+            bytes += ret;
+            return { kind: 'read', tid: 1, fd: 4, ret, requested: 8192, syscall: 'read', preview: Buffer.alloc(Math.min(ret, 64)), totals: { calls: i + 1, bytes, wouldBlock: 0 }, tuple: null };
+          });
+          // Some lines lost, the rest delivered with local reordering (as from two CPU rings).
+          const delivered = lines.filter((_, i) => keep[i]).map((l, i) => ({ l, k: i + (order[i]! % 3) })).sort((a, b) => a.k - b.k).map((x) => x.l);
+          for (const [i, l] of delivered.entries()) {
+            tracker.handle(l);
+            // A second CPU announcing the same socket again changes nothing.
+            if (i === 0) tracker.handle({ kind: 'socket', tid: 2, fd: 4, fresh: false, tuple });
+          }
+          tracker.handle({ kind: 'close', tid: 1, fd: 4, read: { calls: sizes.length, bytes, wouldBlock: 0 }, write: { calls: 0, bytes: 0, wouldBlock: 0 } });
+          const conn = registry.list()[0]!;
+          expect(conn).toMatchObject({ reads: sizes.length, bytesRead: bytes, state: 'closed', origin: 'watched' });
+          const reads = recorder.store.query({ kind: 'read', limit: 10000 }) as unknown as { offset: number; length: number }[];
+          expect(reads.length + conn.eventsLost!).toBe(sizes.length);
+          let end = 0;
+          for (const r of [...reads].sort((a, b) => a.offset - b.offset)) {
+            expect(r.offset).toBeGreaterThanOrEqual(end);
+            end = r.offset + r.length;
+          }
+        },
+      ),
+    );
+  });
+
+  it('strace: every call counted as it comes; reset after ECONNRESET; mid-stream unless accepted', () => {
+    const { registry, recorder, tracker } = setup();
+    tracker.handle({ kind: 'read', tid: 1, fd: 5, ret: 21, requested: 1024, syscall: 'read', preview: Buffer.from('Hello1\nHello2\nHello3\n'), totals: null, tuple });
+    tracker.handle({ kind: 'wouldBlock', tid: 1, fd: 5, syscall: 'read', tuple });
+    tracker.handle({ kind: 'error', tid: 1, fd: 5, errno: 'ECONNRESET', syscall: 'read', tuple });
+    tracker.handle({ kind: 'close', tid: 1, fd: 5, read: null, write: null });
+    tracker.handle({ kind: 'accept', tid: 1, fd: 6 });
+    tracker.handle({ kind: 'write', tid: 1, fd: 6, ret: 5, requested: 12, syscall: 'write', preview: Buffer.from('Recei'), totals: null, tuple: { ...tuple, remotePort: 40001 } });
+    const [first, second] = registry.list().sort((a, b) => a.id - b.id);
+    expect(first).toMatchObject({ reads: 1, bytesRead: 21, wouldBlock: 1, midStream: true, state: 'closed', closeReason: 'reset', closeCode: 'ECONNRESET' });
+    expect(second).toMatchObject({ replies: 1, bytesReplied: 5, midStream: false, state: 'open' });
+    const reply = recorder.store.query({ kind: 'reply', limit: 10 })[0]!;
+    // A short write: 5 of the 12 offered.
+    expect(reply).toMatchObject({ length: 5, requested: 12 });
+    tracker.handle({ kind: 'read', tid: 1, fd: 9, ret: 3, requested: 3, syscall: 'read', preview: Buffer.from('abc'), totals: null, tuple: { ...tuple, localPort: 6000 } });
+    expect(registry.list()).toHaveLength(2); // another port's socket is none of ours
+  });
+});
