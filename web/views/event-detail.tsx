@@ -39,7 +39,6 @@ export function EventDetail({ event, onClose }: { event: TcpEvent; onClose(): vo
                 </div>
               ))}
             </pre>
-            <CopyMenu bytes={eventBytes(chunk)} what={`${event.kind} payload`} />
             {full.state === 'loading' && <p className="muted">Fetching all {chunk.length} bytes…</p>}
             {full.state === 'failed' && <p className="warn-text">Could not fetch the full bytes: {full.error}</p>}
             {chunk.truncated && full.state !== 'loading' && (
