@@ -236,9 +236,9 @@ describe('scenarios and sessions in the browser', () => {
     // The fieldset says why, to assistive tech as well.
     expect(await page.getByRole('group', { name: 'Live server controls' }).getAttribute('aria-describedby')).toBeTruthy();
     await page.getByRole('button', { name: 'Wire', exact: true }).click();
-    const pauseReading = page.getByRole('switch', { name: 'Pause reading' });
-    await pauseReading.waitFor();
-    expect(await pauseReading.isDisabled()).toBe(true);
+    const stopReading = page.getByRole('switch', { name: 'Stop reading' }).first();
+    await stopReading.waitFor();
+    expect(await stopReading.isDisabled()).toBe(true);
     await page.getByRole('button', { name: 'Reads', exact: true }).click();
     // Even a command the fence missed could not reach the server: the page refuses every change while it
     // replays. (A form inside a disabled fieldset can still be submitted from script.)
