@@ -1,7 +1,7 @@
 // Clients that say exactly what a test wants on the wire — any Host, any Origin, no keep-alive pool —
 // and a count of this process's open file descriptors, for leak checks.
 import { once } from 'node:events';
-import { readdirSync } from 'node:fs';
+import { readdirSync, readlinkSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import WebSocket from 'ws';
@@ -93,7 +93,17 @@ export async function silentWsPeer(port: number, host = '127.0.0.1'): Promise<ne
   return socket;
 }
 
-/** Open file descriptors of this process. */
+/** Open socket descriptors of this process. */
 export function openFdCount(): number {
-  return readdirSync('/proc/self/fd').length;
+  // Sockets only: what a leaked connection holds. The pipes of a short-lived child (the `ss` the sampler runs
+  // a few times a second while data moves) come and go on their own schedule and are not a leak.
+  let sockets = 0;
+  for (const fd of readdirSync('/proc/self/fd')) {
+    try {
+      if (readlinkSync(`/proc/self/fd/${fd}`).startsWith('socket:')) sockets++;
+    } catch {
+      // Closed between the listing and the look (readdirSync's own descriptor is one).
+    }
+  }
+  return sockets;
 }
