@@ -8,9 +8,10 @@
 // program takes many, and type errors are `npm run typecheck`'s job, not the start's. The sources
 // import '.ts' paths; rewriteRelativeImportExtensions turns them into '.js'.
 // Plain Node ESM so that it runs before anything is compiled.
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { isStale } from './stale-build.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const OUT_DIR = path.join(root, 'dist/node');
@@ -19,32 +20,9 @@ const ENTRY = 'server/main.ts';
 export const SERVER_MAIN = path.join(OUT_DIR, 'server/main.js');
 const SOURCES = ['server', 'shared', 'tsconfig.json', 'package.json', 'scripts/build-server-if-needed.mjs'];
 
-/** Newest modification time among files under `p` (a file or a folder), or 0 if it is missing. */
-function newestMtime(p) {
-  let st;
-  try {
-    st = statSync(p);
-  } catch {
-    return 0;
-  }
-  if (!st.isDirectory()) return st.mtimeMs;
-  let newest = 0;
-  for (const entry of readdirSync(p)) {
-    if (entry === 'node_modules' || entry.startsWith('.')) continue;
-    newest = Math.max(newest, newestMtime(path.join(p, entry)));
-  }
-  return newest;
-}
-
 /** True when dist/node is missing or older than any source of the server. */
 export function serverBuildIsStale() {
-  let built;
-  try {
-    built = statSync(SERVER_MAIN).mtimeMs;
-  } catch {
-    return true;
-  }
-  return SOURCES.some((s) => newestMtime(path.join(root, s)) > built);
+  return isStale(root, SERVER_MAIN, SOURCES);
 }
 
 /** The project's compiler options as transpileModule wants them, for emitting Node ESM. */

@@ -1,41 +1,19 @@
 // Builds the dashboard into dist/web, but only when a source is newer than the last build: `npm start`
 // runs this every time, and an unchanged page should start in milliseconds, not seconds.
 // Plain Node ESM so that it runs before anything is compiled.
-import { readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { isStale } from './stale-build.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const OUT_DIR = path.join(root, 'dist/web');
 const OUTPUT = path.join(OUT_DIR, 'index.html');
 const SOURCES = ['web', 'shared', 'vite.config.ts', 'package.json', 'scripts/build-web-if-needed.mjs'];
 
-/** Newest modification time among files under `p` (a file or a folder), or 0 if it is missing. */
-function newestMtime(p) {
-  let st;
-  try {
-    st = statSync(p);
-  } catch {
-    return 0;
-  }
-  if (!st.isDirectory()) return st.mtimeMs;
-  let newest = 0;
-  for (const entry of readdirSync(p)) {
-    if (entry === 'node_modules' || entry.startsWith('.')) continue;
-    newest = Math.max(newest, newestMtime(path.join(p, entry)));
-  }
-  return newest;
-}
-
 /** True when dist/web is missing or older than any source of the page. */
 export function webBuildIsStale() {
-  let built;
-  try {
-    built = statSync(OUTPUT).mtimeMs;
-  } catch {
-    return true;
-  }
-  return SOURCES.some((s) => newestMtime(path.join(root, s)) > built);
+  return isStale(root, OUTPUT, SOURCES);
 }
 
 /**
