@@ -5,7 +5,8 @@ import { createSplitter } from '../../shared/chaos-split.ts';
 import type { Framing } from '../../shared/config.ts';
 import { encodeMessage } from '../../shared/framing-encode.ts';
 import { writeBytes } from '../format/escapes.ts';
-import { burstBody, type BurstDraft, burstSize, checkBurst, doubledDelimiter, payloadLengths, SIMPLE_OPTIONS } from './burst-request.ts';
+import { burstBody, type BurstDraft, burstSize, checkBurst, doubledDelimiter, SIMPLE_OPTIONS } from './burst-request.ts';
+import { payloadLength as payloadLengths } from '../../shared/burst-cost.ts';
 
 const simple: BurstDraft = { count: '3', payload: 'Hello{n}\\n', intervalMs: '0', noDelay: true, ...SIMPLE_OPTIONS };
 

@@ -5,7 +5,7 @@ import { BurstRequestSchema, type BurstRequest, type BurstRequestInput } from '.
 import { burstCost, burstCostRefusal } from '../../shared/burst-cost.ts';
 import { createSplitter } from '../../shared/chaos-split.ts';
 import { MAX_BURST_BYTES_DEFAULT, MAX_BURST_WRITES_DEFAULT } from '../../shared/limits.ts';
-import { delimiterBytes } from '../../shared/framing-encode.ts';
+import { frameLength, payloadLength } from '../../shared/burst-cost.ts';
 import type { Framing } from '../../shared/config.ts';
 import { unescapePayload } from '../format/escapes.ts';
 
@@ -137,56 +137,28 @@ const COUNT_RANDOM_PIECES_MAX_BYTES = 1 << 20;
  */
 export function burstSize(req: BurstRequest, serverFraming: Framing | null): BurstSize {
   const framing = framingOnWire(req.framing, serverFraming);
-  const payloadLength = payloadLengths(req.payload);
+  const lengthOf = payloadLength(req.payload);
   let bytes = 0;
-  for (let i = 1; i <= req.count; i++) bytes += frameLength(payloadLength(i), framing);
+  for (let i = 1; i <= req.count; i++) bytes += frameLength(lengthOf(i), framing);
 
   const split = req.split;
   if (split.mode === 'none') return { bytes, writes: req.count };
   let writes = 0;
   if (split.mode === 'fixed') {
-    for (let i = 1; i <= req.count; i++) writes += Math.max(1, Math.ceil(frameLength(payloadLength(i), framing) / split.size));
+    for (let i = 1; i <= req.count; i++) writes += Math.max(1, Math.ceil(frameLength(lengthOf(i), framing) / split.size));
     return { bytes, writes };
   }
   if (bytes > COUNT_RANDOM_PIECES_MAX_BYTES) return { bytes, writes: null };
   // The splitter looks only at lengths, so one zeroed buffer stands in for every frame.
   const cut = createSplitter(split);
   const scratch = new Uint8Array(bytes);
-  for (let i = 1; i <= req.count; i++) writes += Math.max(1, cut(scratch.subarray(0, frameLength(payloadLength(i), framing))).length);
+  for (let i = 1; i <= req.count; i++) writes += Math.max(1, cut(scratch.subarray(0, frameLength(lengthOf(i), framing))).length);
   return { bytes, writes };
 }
 
 /** The framing the client will write in; the server's is unknown until its config arrives, and raw until then. */
 export function framingOnWire(framing: BurstRequest['framing'], serverFraming: Framing | null): Framing {
   return framing.mode === 'server' ? (serverFraming ?? { mode: 'raw' }) : framing;
-}
-
-const utf8 = new TextEncoder();
-
-/**
- * The UTF-8 length of write `n`'s payload ({n} replaced by the number) without building it: the template's
- * parts around each {n} are encoded once, then each write adds its number's digits.
- */
-export function payloadLengths(template: string): (n: number) => number {
-  const parts = template.split('{n}');
-  let fixed = 0;
-  for (const p of parts) fixed += utf8.encode(p).length;
-  const slots = parts.length - 1;
-  return (n) => fixed + slots * String(n).length;
-}
-
-/** Bytes of one frame around a payload of `n` bytes (framing-encode.ts builds the same frames). */
-export function frameLength(n: number, framing: Framing): number {
-  switch (framing.mode) {
-    case 'raw':
-      return n;
-    case 'delimiter':
-      return n + delimiterBytes(framing.delimiter).length;
-    case 'fixed':
-      return framing.size;
-    case 'length-prefix':
-      return n + framing.prefixBytes;
-  }
 }
 
 /** True when the payload already ends with the delimiter that the framing appends: each write then adds an empty message. */
