@@ -10,6 +10,7 @@ import { closeReasonOf } from './close-reason.ts';
 import { type ConnectionRegistry, normalizeAddress } from './connection-registry.ts';
 import { ConnectionState } from './connection-state.ts';
 import { readIntoUserBuffer, swapUserBuffer } from './socket-internals.ts';
+import { recordClose } from './record-close.ts';
 
 /** A peer that does not read our replies may hold at most this much in our send buffer; then we stop reading it. */
 const MAX_PENDING_REPLY_BYTES = 1024 * 1024;
@@ -209,14 +210,6 @@ export class EchoServer {
 
   private finish(conn: ConnectionState): void {
     const cause = conn.pendingReason ?? { reason: 'server' as const, code: null };
-    conn.state = 'closed';
-    conn.closedAt = nowMs();
-    conn.closeReason = cause.reason;
-    conn.closeCode = cause.code;
-    this.deps.registry.retire(conn);
-    this.deps.recorder.record(
-      { kind: 'close', t: conn.closedAt, connId: conn.id, reason: cause.reason, ...(cause.code ? { code: cause.code } : {}) },
-      conn,
-    );
+    recordClose(this.deps, conn, cause);
   }
 }

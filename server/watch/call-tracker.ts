@@ -11,6 +11,7 @@ import { ConnectionState } from '../echo/connection-state.ts';
 import { nowMs } from '../events/clock.ts';
 import type { Recorder } from '../events/recorder.ts';
 import type { FdTotals, SocketTuple, TraceCall } from './trace-call.ts';
+import { recordClose } from '../echo/record-close.ts';
 
 /** A watched server's connection has no socket of ours: the registry keeps it apart from the echo server's. */
 const NO_SOCKET = undefined as unknown as Socket;
@@ -209,14 +210,6 @@ export class CallTracker {
     const conn = this.byFd.get(fd);
     if (!conn) return;
     this.byFd.delete(fd);
-    conn.state = 'closed';
-    conn.closedAt = nowMs();
-    conn.closeReason = cause.reason;
-    conn.closeCode = cause.code;
-    this.deps.registry.retire(conn);
-    this.deps.recorder.record(
-      { kind: 'close', t: conn.closedAt, connId: conn.id, reason: cause.reason, ...(cause.code ? { code: cause.code } : {}) },
-      conn,
-    );
+    recordClose(this.deps, conn, cause);
   }
 }
