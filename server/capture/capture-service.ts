@@ -99,8 +99,9 @@ export function createCaptureService(opts: CaptureServiceOptions): CaptureServic
     let ready;
     try {
       // The tracker may hold the frame, and the event its payload: both must own their bytes, as the
-      // record is a view of the pipe's chunk. A copy of one frame (at most CAPTURE_SNAPLEN bytes).
-      const own = data.slice();
+      // record is a view of the pipe's reused buffer. A copy of one frame (at most CAPTURE_SNAPLEN bytes);
+      // Uint8Array's slice, as a Buffer's own slice() would be a view.
+      const own = Uint8Array.prototype.slice.call(data);
       const decoded = decodeFrame(linkType, own);
       if (!decoded.ok) {
         framesMalformed++;

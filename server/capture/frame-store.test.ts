@@ -20,6 +20,26 @@ describe('frame store', () => {
     expect(s.framesOf(4)).toBeUndefined();
   });
 
+  it('keeps, for every connection, its newest frames byte for byte while evicted blocks are written again', () => {
+    fc.assert(
+      fc.property(fc.array(fc.record({ conn: fc.integer({ min: 1, max: 3 }), size: fc.integer({ min: 0, max: 90 }) }), { maxLength: 300 }), (adds) => {
+        const s = createFrameStore({ perConnBytes: 600, totalBytes: 1200, blockBytes: 256 });
+        const added = new Map<number, StoredFrame[]>();
+        adds.forEach(({ conn, size }, i) => {
+          const f = frame(size, i);
+          s.add(conn, f);
+          added.set(conn, [...(added.get(conn) ?? []), f]);
+        });
+        for (const [conn, all] of added) {
+          const kept = s.framesOf(conn) ?? [];
+          // The newest frames, in order, each as it was added: a reused block never shows an older frame's bytes.
+          expect(kept).toEqual(all.slice(all.length - kept.length));
+        }
+        expect(s.bytes()).toBeLessThanOrEqual(1200);
+      }),
+    );
+  });
+
   it('writes the same pcap file as the pcap writer does from the kept frames', () => {
     const s = createFrameStore();
     for (let i = 0; i < 50; i++) s.add(1, frame(i * 13, i));

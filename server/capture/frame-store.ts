@@ -25,6 +25,12 @@ export const DEFAULT_FRAME_STORE_LIMITS: FrameStoreLimits = {
   blockBytes: 64 * 1024,
 };
 const FIRST_BLOCK_BYTES = 1024;
+/**
+ * Evicted full-size blocks kept for reuse (at most this many, 1 MiB at the default size). Under a flood
+ * the store evicts a block for each one it makes: allocating them afresh was page faults and external
+ * memory that brought on major GCs, on the thread that serves the echo.
+ */
+const POOLED_BLOCKS = 16;
 
 interface Block {
   connId: number;
@@ -88,9 +94,12 @@ export function createFrameStore(limits: Partial<FrameStoreLimits> = {}): FrameS
   let all = new Fifo<Block>();
   let total = 0;
   let tombstones = 0;
+  const pool: Uint8Array[] = [];
 
   function evict(c: ConnFrames, b: Block): void {
     b.evicted = true;
+    // Nothing outside holds a block's bytes (exports copy them), so they can be written again.
+    if (b.bytes.length === lim.blockBytes && pool.length < POOLED_BLOCKS) pool.push(b.bytes);
     c.bytes -= b.bytes.length;
     total -= b.bytes.length;
     if (c.blocks.length === 0) conns.delete(b.connId);
@@ -109,7 +118,8 @@ export function createFrameStore(limits: Partial<FrameStoreLimits> = {}): FrameS
     const grown = last === undefined ? FIRST_BLOCK_BYTES : Math.min(lim.blockBytes, last.bytes.length * 2);
     const capacity = Math.max(size, Math.min(grown, lim.perConnBytes, lim.totalBytes));
     if (capacity > lim.perConnBytes || capacity > lim.totalBytes) return null;
-    const b: Block = { connId, linkType, bytes: new Uint8Array(capacity), used: 0, evicted: false };
+    const bytes = capacity === lim.blockBytes && pool.length > 0 ? pool.pop()! : new Uint8Array(capacity);
+    const b: Block = { connId, linkType, bytes, used: 0, evicted: false };
     c.blocks.push(b);
     c.bytes += capacity;
     total += capacity;
@@ -161,12 +171,12 @@ export function createFrameStore(limits: Partial<FrameStoreLimits> = {}): FrameS
         if (c.blocks.length === 0) conns.delete(connId);
         return;
       }
-      const v = new DataView(b.bytes.buffer, b.bytes.byteOffset + b.used, PCAP_RECORD_HEADER_BYTES);
-      v.setUint32(0, frame.tsSec >>> 0, true);
+      const at = b.used;
+      putUint32LE(b.bytes, at, frame.tsSec >>> 0);
       // Truncates, never rounds: rounding up could yield 1 000 000 µs, which readers reject.
-      v.setUint32(4, Math.floor(frame.tsNsec / 1000), true);
-      v.setUint32(8, frame.data.length, true);
-      v.setUint32(12, Math.max(frame.originalLength, frame.data.length), true);
+      putUint32LE(b.bytes, at + 4, Math.floor(frame.tsNsec / 1000));
+      putUint32LE(b.bytes, at + 8, frame.data.length);
+      putUint32LE(b.bytes, at + 12, Math.max(frame.originalLength, frame.data.length));
       b.bytes.set(frame.data, b.used + PCAP_RECORD_HEADER_BYTES);
       b.used += size;
     },
@@ -196,4 +206,12 @@ export function createFrameStore(limits: Partial<FrameStoreLimits> = {}): FrameS
       return Buffer.concat(parts);
     },
   };
+}
+
+/** A record header field, written without a DataView per frame. */
+function putUint32LE(bytes: Uint8Array, at: number, v: number): void {
+  bytes[at] = v & 0xff;
+  bytes[at + 1] = (v >>> 8) & 0xff;
+  bytes[at + 2] = (v >>> 16) & 0xff;
+  bytes[at + 3] = (v >>> 24) & 0xff;
 }

@@ -47,7 +47,16 @@ export interface PcapReader {
   bufferedBytes(): number;
 }
 
-export function createPcapReader(): PcapReader {
+export interface PcapReaderOptions {
+  /**
+   * The caller reads into one buffer it reuses: what the reader holds between pushes (a record cut by
+   * the end of a chunk) is copied, and each returned record's `data` is valid only until the next push.
+   */
+  reusedInput?: boolean;
+}
+
+export function createPcapReader(options: PcapReaderOptions = {}): PcapReader {
+  const reused = options.reusedInput === true;
   let hdr: PcapHeader | null = null;
   let err: string | null = null;
   // Chunks are kept as they come and joined only once a whole item is in, so a large record arriving
@@ -77,8 +86,11 @@ export function createPcapReader(): PcapReader {
       if (err !== null || chunk.length === 0) return [];
       chunks.push(chunk);
       held += chunk.length;
-      if (hdr === null && held < PCAP_GLOBAL_HEADER_BYTES) return [];
-      if (hdr !== null && held < PCAP_RECORD_HEADER_BYTES) return [];
+      if ((hdr === null && held < PCAP_GLOBAL_HEADER_BYTES) || (hdr !== null && held < PCAP_RECORD_HEADER_BYTES)) {
+        // Held until the next push: a reused buffer's bytes must be copied (a few bytes, rarely).
+        if (reused) chunks[chunks.length - 1] = copyOf(chunk);
+        return [];
+      }
 
       const buf = take();
       const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
@@ -125,12 +137,18 @@ export function createPcapReader(): PcapReader {
         pos = start + inclLen;
       }
       if (pos < buf.length) {
-        chunks = [buf.subarray(pos)];
+        // A tail left in the caller's reused buffer must be copied; one in a joined buffer is ours already.
+        chunks = [reused && buf === chunk ? copyOf(buf.subarray(pos)) : buf.subarray(pos)];
         held = buf.length - pos;
       }
       return out;
     },
   };
+}
+
+/** A copy: a Buffer's own slice() is a view, so Uint8Array's is called whatever the input is. */
+function copyOf(bytes: Uint8Array): Uint8Array {
+  return Uint8Array.prototype.slice.call(bytes);
 }
 
 function parseGlobalHeader(view: DataView): PcapHeader | string {

@@ -3,10 +3,10 @@
 // otherwise, and none while no connection is open. An idle socket (empty queues) whose state did not
 // change is reported again only after `unchangedEveryMs`, so idle connections do not crowd real events
 // out of the store; one with bytes stuck in a queue is reported at every tick, as that is the story.
-import { execFile } from 'node:child_process';
 import type { SocketSide, UnsequencedSample } from '../../shared/wire.ts';
 import { canonicalAddress } from './ip-address.ts';
 import { tupleKey, type ConnectionTuple } from './segment-tracker.ts';
+import { createSsCoprocess } from './ss-coprocess.ts';
 import { parseSs, type SsSocket } from './ss-parse.ts';
 
 export interface SsSamplerOptions {
@@ -59,14 +59,11 @@ export function createSsSampler(opts: SsSamplerOptions): SsSampler {
   let busy: Promise<void> | null = null;
   let err: string | null = null;
 
+  // One shell runs every ss of this sampler (ss-coprocess.ts says why not one spawn per tick).
+  const ss = createSsCoprocess({ command, args: ['-Htin', 'state', 'connected'], timeoutMs: SS_TIMEOUT_MS, maxOutputBytes: SS_MAX_OUTPUT });
+
   function run(): Promise<string> {
-    const filter = `( sport = :${port} or dport = :${port} )`;
-    return new Promise((resolve, reject) => {
-      execFile(command, ['-Htin', 'state', 'connected', filter], { timeout: SS_TIMEOUT_MS, maxBuffer: SS_MAX_OUTPUT }, (e, stdout) => {
-        if (e) reject(e);
-        else resolve(stdout);
-      });
-    });
+    return ss.run(`( sport = :${port} or dport = :${port} )`);
   }
 
   function emitRow(row: SsSocket, t: number): void {
@@ -177,6 +174,7 @@ export function createSsSampler(opts: SsSamplerOptions): SsSampler {
       running = false;
       if (timer !== null) clearTimeout(timer);
       timer = null;
+      ss.stop();
     },
     sampleOnce,
     error: () => err,

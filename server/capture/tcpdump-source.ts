@@ -6,6 +6,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { dieWithParent, spawnErrorOf } from './die-with-parent.ts';
 import { EVENT_HEX_MAX_BYTES } from '../../shared/limits.ts';
 import { createPcapReader, type PcapRecord } from './pcap-reader.ts';
+import { readIntoUserBuffer } from '../echo/socket-internals.ts';
+import type { Socket } from 'node:net';
 
 export interface BackoffOptions {
   initialMs: number;
@@ -24,6 +26,7 @@ export interface TcpdumpSourceOptions {
   iface?: string;
   /** argv of the capture program, replacing tcpdump's (tests use it to simulate failures). */
   command?: string[];
+  /** Each frame as it is read; `record.data` is valid only during the call (the pipe is read into a reused buffer). */
   onRecord(record: PcapRecord, linkType: number): void;
   /** Called after every change of state(). */
   onChange?(): void;
@@ -53,6 +56,8 @@ const STDERR_KEPT = 2048;
 const STATS_EVERY_MS = 1000;
 const STATS_LINE = /(\d+) packets? dropped by kernel/g;
 const STOP_GRACE_MS = 2000;
+/** tcpdump's stream is read into one buffer of this size, reused: no allocation per pipe read (see run()). */
+const PIPE_READ_BYTES = 128 * 1024;
 
 /**
  * Bytes of each frame tcpdump hands over: every header (link, IP with options or extension headers, TCP
@@ -100,7 +105,12 @@ export function createTcpdumpSource(opts: TcpdumpSourceOptions): TcpdumpSource {
   }
 
   function run(): void {
-    const reader = createPcapReader();
+    // The pipe carries every captured frame (tens of MB/s under a flood). Read the usual way, each read
+    // is a fresh 64 KiB buffer: page faults, and external memory that drives major GCs on the thread
+    // that also serves the echo. So it is read like the echo server's sockets, into one reused buffer;
+    // the reader copies the little it holds between reads, and onRecord copies what it keeps.
+    const reader = createPcapReader({ reusedInput: true });
+    const pipeBuffer = Buffer.allocUnsafe(PIPE_READ_BYTES);
     let stderr = '';
     let listeningAt: number | null = null;
     let spawnError: NodeJS.ErrnoException | null = null;
@@ -132,8 +142,8 @@ export function createTcpdumpSource(opts: TcpdumpSourceOptions): TcpdumpSource {
       if (/listening on /.test(stderr)) markListening();
       for (const m of s.matchAll(STATS_LINE)) st.droppedByKernel = droppedBefore + Number(m[1]);
     });
-    proc.stdout!.on('data', (chunk: Buffer) => {
-      const records = reader.push(chunk);
+    readIntoUserBuffer(proc.stdout as Socket, pipeBuffer, (nread, buf) => {
+      const records = reader.push(buf.subarray(0, nread));
       const header = reader.header();
       if (header !== null) markListening();
       for (const r of records) opts.onRecord(r, header!.linkType);
