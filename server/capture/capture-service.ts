@@ -159,8 +159,7 @@ export function createCaptureService(opts: CaptureServiceOptions): CaptureServic
     async stop() {
       if (stateTimer !== null) clearTimeout(stateTimer);
       stateTimer = null;
-      sampler?.stop();
-      await source?.stop();
+      await Promise.all([sampler?.stop(), source?.stop()]);
     },
     notifyOpen(conn) {
       sampler?.track(conn.id, conn);

@@ -4,8 +4,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createSsCoprocess, type SsCoprocess } from './ss-coprocess.ts';
 
 const running: SsCoprocess[] = [];
-afterEach(() => {
-  for (const c of running.splice(0)) c.stop();
+afterEach(async () => {
+  await Promise.all(running.splice(0).map((c) => c.stop()));
 });
 
 function coprocess(command: string, args: string[] = [], maxOutputBytes = 4 * 1024 * 1024): SsCoprocess {

@@ -22,7 +22,8 @@ export interface SsCoprocessOptions {
 export interface SsCoprocess {
   /** ss's output for `filter` (one line, no newline); rejects with ss's own message when it fails. */
   run(filter: string): Promise<string>;
-  stop(): void;
+  /** Ends the shell; resolves once it is gone and its pipes are closed. */
+  stop(): Promise<void>;
 }
 
 /** The shell's loop: `"$@"` is the ss command and its fixed arguments; `$f` the filter read from stdin. */
@@ -41,12 +42,14 @@ export function createSsCoprocess(opts: SsCoprocessOptions): SsCoprocess {
     p.reject(e);
   }
 
-  function kill(): void {
+  function kill(): Promise<void> {
     const p = proc;
     proc = null;
-    if (p === null) return;
+    if (p === null) return Promise.resolve();
+    const closed = new Promise<void>((resolve) => p.once('close', () => resolve()));
     p.stdin.destroy();
     p.kill('SIGKILL');
+    return closed;
   }
 
   function onData(chunk: Buffer): void {
@@ -55,7 +58,7 @@ export function createSsCoprocess(opts: SsCoprocessOptions): SsCoprocess {
     p.chunks.push(chunk);
     p.bytes += chunk.length;
     if (p.bytes > opts.maxOutputBytes + marker.length + 8) {
-      kill();
+      void kill();
       fail(new Error(`ss output exceeded ${opts.maxOutputBytes} bytes`));
       return;
     }
@@ -106,7 +109,7 @@ export function createSsCoprocess(opts: SsCoprocessOptions): SsCoprocess {
       const child = proc;
       return new Promise<string>((resolve, reject) => {
         const timer = setTimeout(() => {
-          kill();
+          void kill();
           fail(new Error(`ss gave no answer within ${opts.timeoutMs} ms`));
         }, opts.timeoutMs);
         timer.unref();
@@ -115,8 +118,9 @@ export function createSsCoprocess(opts: SsCoprocessOptions): SsCoprocess {
       });
     },
     stop() {
-      kill();
+      const gone = kill();
       fail(new Error('ss sampling stopped'));
+      return gone;
     },
   };
 }

@@ -29,7 +29,8 @@ export interface SsSampler {
   /** Data moved: sample at the fast rate for a while. */
   nudge(): void;
   start(): void;
-  stop(): void;
+  /** Stops sampling; resolves once the ss shell is gone. */
+  stop(): Promise<void>;
   /** One sampling pass now; resolves when its samples are emitted. */
   sampleOnce(): Promise<void>;
   /** Why the last ss run failed, or null. */
@@ -105,7 +106,11 @@ export function createSsSampler(opts: SsSamplerOptions): SsSampler {
   }
 
   async function pass(): Promise<void> {
-    if (byKey.size === 0) return;
+    if (byKey.size === 0) {
+      // Nothing to sample: the shell goes too, and comes back with the next connection.
+      await ss.stop();
+      return;
+    }
     const finishing = [...closing];
     let text: string;
     try {
@@ -174,7 +179,7 @@ export function createSsSampler(opts: SsSamplerOptions): SsSampler {
       running = false;
       if (timer !== null) clearTimeout(timer);
       timer = null;
-      ss.stop();
+      return ss.stop();
     },
     sampleOnce,
     error: () => err,
