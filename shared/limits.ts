@@ -16,6 +16,14 @@ export const BUFFER_SIZE_PRESETS = [7, 1024] as const;
 export const EVENT_HEX_MAX_BYTES = 4096;
 /** A live WebSocket batch carries at most this many bytes of each chunk; the page fetches the rest on demand. */
 export const LIVE_HEX_PREVIEW_BYTES = 256;
+/**
+ * The event store keeps whole chunks (up to EVENT_HEX_MAX_BYTES) for this many bytes a second; past it,
+ * within the same tenth of a second, each chunk keeps its first EVENT_THIN_HEX_BYTES (`truncated`). A
+ * flood of 200,000 reads a second wraps the store in a tenth of a second anyway: copying every read's
+ * bytes into it cost the echo a fifth of its speed. Counts and lengths stay exact; only hex thins.
+ */
+export const EVENT_KEPT_BYTES_PER_SEC = 32 * 1024 * 1024;
+export const EVENT_THIN_HEX_BYTES = LIVE_HEX_PREVIEW_BYTES;
 
 export const BURST_COUNT_MIN = 1;
 export const BURST_COUNT_MAX = 1000;

@@ -2,7 +2,7 @@
 // appends to the store and tells whoever listens. This is on the per-read path: a chunk event is one copy
 // into the store's byte ring and a few numbers in its columns, no object, unless a sink asked for chunk
 // events as objects (tests do; the server's own listeners take the cheap notification instead).
-import { EVENT_HEX_MAX_BYTES } from '../../shared/limits.ts';
+import { EVENT_HEX_MAX_BYTES, EVENT_KEPT_BYTES_PER_SEC, EVENT_THIN_HEX_BYTES } from '../../shared/limits.ts';
 import type { ConnectionState } from '../echo/connection-state.ts';
 import { type ChunkKind, chunkKindCode } from './chunk-columns.ts';
 import { nowMs } from './clock.ts';
@@ -14,15 +14,25 @@ export type EventSink = (e: StoredEvent, conn: ConnectionState | null) => void;
 /** Told of every chunk event, with no object built: what the event is can be had from the store by seq. */
 export type ChunkListener = (kind: ChunkKind, conn: ConnectionState, seq: number, t: number) => void;
 
+/** The kept-bytes budget is counted per window of this many ms (EVENT_KEPT_BYTES_PER_SEC spread evenly). */
+const KEEP_WINDOW_MS = 100;
+const KEEP_WINDOW_BYTES = (EVENT_KEPT_BYTES_PER_SEC * KEEP_WINDOW_MS) / 1000;
+
 export class Recorder {
   private seq = 1;
+  private keepWindowStart = 0;
+  private keptInWindow = 0;
   /** Sinks that get every event as an object. */
   private readonly sinks: EventSink[] = [];
   /** Sinks that get only the other events as objects (see subscribe's `chunks`). */
   private readonly otherSinks: EventSink[] = [];
   private readonly chunkListeners: ChunkListener[] = [];
 
-  constructor(readonly store: EventStore) {}
+  constructor(
+    readonly store: EventStore,
+    /** The events' clock (tests drive it by hand). */
+    private readonly clock: () => number = nowMs,
+  ) {}
 
   /** The seq the next event will get. */
   get nextSeq(): number {
@@ -49,7 +59,14 @@ export class Recorder {
     // A traced call comes with only a preview of its bytes, and the count it asked for.
     if (watched !== undefined && watched.available < keep) keep = watched.available;
     const seq = this.seq++;
-    const t = nowMs();
+    const t = this.clock();
+    // Past the kept-bytes budget of this window, a chunk keeps only its first bytes (see EVENT_KEPT_BYTES_PER_SEC).
+    if (t - this.keepWindowStart >= KEEP_WINDOW_MS) {
+      this.keepWindowStart = t;
+      this.keptInWindow = 0;
+    }
+    if (this.keptInWindow >= KEEP_WINDOW_BYTES && keep > EVENT_THIN_HEX_BYTES) keep = EVENT_THIN_HEX_BYTES;
+    this.keptInWindow += keep;
     this.store.pushChunk(chunkKindCode(kind), seq, t, conn.id, offset, length, src, keep);
     if (watched !== undefined) this.store.setLastRequested(watched.requested);
     for (let i = 0; i < this.chunkListeners.length; i++) this.chunkListeners[i]!(kind, conn, seq, t);
