@@ -1,7 +1,7 @@
 // `npm run bench -- --quick` runs end to end and writes its results: this checks that the bench works,
 // not its figures (tests time nothing).
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -38,6 +38,11 @@ describe('npm run bench -- --quick', () => {
     expect(results.flood?.nocapture?.exact).toBe(true);
     expect(results.memory?.idleRss).toBeGreaterThan(0);
     expect(results.memory?.fourPeers.exact).toBe(true);
+    // The page in Chromium under a stream: measured where Debian's Chromium is installed, said so where not.
+    if (existsSync('/usr/bin/chromium')) {
+      expect(results.page).toMatchObject({ skipped: null, exact: true, pageErrors: [] });
+      expect(results.page!.chartPointsMax).toBeLessThanOrEqual(results.page!.chartPointsLimit);
+    } else expect(results.page?.skipped).toMatch(/Chromium is not installed/);
     const doc = readFileSync(path.join(out, 'benchmarks.md'), 'utf8');
     expect(doc).toContain(BEGIN);
     expect(doc).toContain(END);

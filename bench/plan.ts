@@ -23,6 +23,8 @@ export interface Plan {
   writeToWs: { samples: number; maxGapMs: number; timeoutMs: number };
   flood: { bytes: number; bufferSize: number; settleMs: number; missedTimeoutMs: number; maxSeconds: number };
   memory: { idleAfterMs: number; peers: number; peerBufferSize: number; peerSeconds: number; settleMs: number };
+  /** The page in Chromium at a laptop's screen while one connection streams at full rate. */
+  page: { seconds: number; width: number; height: number };
 }
 
 const MiB = 1024 * 1024;
@@ -46,6 +48,7 @@ export function makePlan(quick: boolean): Plan {
       writeToWs: { samples: 20, maxGapMs: 10, timeoutMs: 2000 },
       flood: { bytes: 256 * MiB, bufferSize: 1024, settleMs: 200, missedTimeoutMs: 1000, maxSeconds: 1 },
       memory: { idleAfterMs: 1000, peers: 4, peerBufferSize: 7, peerSeconds: 1, settleMs: 200 },
+      page: { seconds: 1, width: 1366, height: 768 },
     };
   }
   return {
@@ -70,6 +73,7 @@ export function makePlan(quick: boolean): Plan {
     flood: { bytes: 4096 * MiB, bufferSize: 1024, settleMs: 3000, missedTimeoutMs: 15000, maxSeconds: 8 },
     // The memory rows: idle 5 s after start with one subscriber; four peers at buffer 7 for 10 s.
     memory: { idleAfterMs: 5000, peers: 4, peerBufferSize: 7, peerSeconds: 10, settleMs: 1000 },
+    page: { seconds: 8, width: 1366, height: 768 },
   };
 }
 
@@ -85,5 +89,6 @@ export function countSteps(plan: Plan, only: ReadonlySet<string> | null): Record
     'write-to-ws': on('write-to-ws') ? 2 : 0,
     flood: on('flood') ? 2 : 0,
     memory: on('memory') ? 2 : 0,
+    page: on('page') ? 1 : 0,
   };
 }

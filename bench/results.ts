@@ -5,6 +5,7 @@ import type { FanoutCase } from './scenarios/fanout.ts';
 import type { FloodResults } from './scenarios/flood.ts';
 import type { LatencyResult } from './scenarios/latency.ts';
 import type { MemoryResults } from './scenarios/memory.ts';
+import type { PageResults } from './scenarios/page.ts';
 import type { ScaleCase } from './scenarios/scale.ts';
 import type { ThroughputCase } from './scenarios/throughput.ts';
 import type { WriteToWsResults } from './scenarios/write-to-ws.ts';
@@ -34,6 +35,7 @@ export interface BenchResults {
   writeToWs?: WriteToWsResults;
   flood?: FloodResults;
   memory?: MemoryResults;
+  page?: PageResults;
   /** With --profile: where each CPU profile went, and its top functions by self time. */
   profiles?: ProfileSummary[];
 }

@@ -3,7 +3,7 @@
 //
 //   --quick          a smoke run in well under 30 s (figures mean little)
 //   --out DIR        write benchmarks.md and latest.json into DIR instead
-//   --only a,b       run only these scenarios: throughput, latency, scale, fanout, write-to-ws, flood, memory
+//   --only a,b       run only these scenarios: throughput, latency, scale, fanout, write-to-ws, flood, memory, page
 //   --profile        write V8 CPU profiles (node --cpu-prof) of every tcpscope the run starts (the shared
 //                    ones, the floods, the four peers) and print each one's top functions by self time
 //   --profile-dir D  where the profiles go (default bench/results/profile)
@@ -27,13 +27,14 @@ import { runFanout } from './scenarios/fanout.ts';
 import { runFloods } from './scenarios/flood.ts';
 import { runLatency } from './scenarios/latency.ts';
 import { runMemory } from './scenarios/memory.ts';
+import { runPage } from './scenarios/page.ts';
 import { renderProfile, summarizeProfiles } from './profile-summary.ts';
 import { runScale } from './scenarios/scale.ts';
 import { runThroughput } from './scenarios/throughput.ts';
 import { runWriteToWs } from './scenarios/write-to-ws.ts';
 import { ROOT, startBaselineProcess, startTcpscopeProcess } from './servers.ts';
 
-const SCENARIOS = ['throughput', 'latency', 'scale', 'fanout', 'write-to-ws', 'flood', 'memory'] as const;
+const SCENARIOS = ['throughput', 'latency', 'scale', 'fanout', 'write-to-ws', 'flood', 'memory', 'page'] as const;
 
 const { values: flags } = parseArgs({
   args: process.argv.slice(2),
@@ -107,6 +108,7 @@ try {
   await Promise.all(Object.values(servers).map((s) => s.stop()));
   if (on('flood')) results.flood = await runFloods(ctx);
   if (on('memory')) results.memory = await runMemory(ctx);
+  if (on('page')) results.page = await runPage(ctx);
 } finally {
   rmSync(workDir, { recursive: true, force: true });
 }

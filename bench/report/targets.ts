@@ -76,6 +76,20 @@ export function checkTargets(r: BenchResults): TargetCheck[] {
       nocapture: null,
     });
   }
+  const pg = r.page;
+  if (pg && pg.skipped !== null) {
+    out.push({ name: 'the page under full-rate traffic', target: 'no long task > 100 ms', tcpscope: { measured: `not measured: ${pg.skipped}`, met: false }, nocapture: null });
+  } else if (pg) {
+    out.push({
+      name: `the page at ${pg.viewport.width}×${pg.viewport.height} under full-rate traffic (${pg.seconds} s, reply ack)`,
+      target: `no long task > 100 ms; ≤ ${pg.chartPointsLimit} chart points`,
+      tcpscope: {
+        measured: `${pg.longTasksOver100Ms} over 100 ms (longest ${pg.longestTaskMs.toFixed(0)} ms of ${pg.longTasks}); ${pg.chartPointsMax} points${pg.exact ? '' : '; bytes NOT exact'}${pg.pageErrors.length > 0 ? `; ${pg.pageErrors.length} page errors` : ''}`,
+        met: pg.longTasksOver100Ms === 0 && pg.chartPointsMax <= pg.chartPointsLimit && pg.exact && pg.pageErrors.length === 0,
+      },
+      nocapture: null,
+    });
+  }
   const big = (r.scale ?? []).find((c) => c.conns >= 1000);
   if (big) {
     const kb = (s: Summary | undefined): Verdict | null =>

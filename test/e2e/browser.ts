@@ -1,23 +1,10 @@
 // Chromium for the browser tests: the one binary and the flags that keep it quiet, offline and headless,
 // and the per-file harness every browser test shares (one browser per file, cleanups after each test).
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, expect } from 'vitest';
+import { launchChromium } from './chromium.ts';
 
-export const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
-/** Debian's Chromium (never a downloaded browser), with any extra flags a test needs. */
-export function launchChromium(extraArgs: string[] = []): Promise<Browser> {
-  return chromium.launch({ executablePath: '/usr/bin/chromium', args: [...CHROMIUM_ARGS, ...extraArgs] });
-}
+export { CHROMIUM_ARGS, launchChromium } from './chromium.ts';
 
 export interface BrowserHarness {
   /** The file's browser, launched before its first test. */
