@@ -14,6 +14,14 @@ import { EMPTY_VIEW, nextView, type LinkState, type StoreView } from './store-vi
 
 /** Hidden tabs get no animation frames; this bounds how stale a view can get before it is redrawn anyway. */
 const FRAME_FALLBACK_MS = 250;
+/**
+ * Views are paced by what they cost: the next one waits at least this many times as long as the last one
+ * took to build and render, so that the page spends at most a quarter of its time redrawing. A quiet
+ * stream (the tutorial's three writes) redraws on the next frame; a flood whose redraw costs 60 ms
+ * redraws about four times a second, and input, scrolling and the chart's own work keep the rest.
+ */
+const VIEW_COST_FACTOR = 4;
+const VIEW_INTERVAL_MAX_MS = 500;
 /** How long a connection's counters must stand still before what the live stream summarised is fetched. */
 const BACKFILL_SETTLE_MS = 500;
 /** Fetched events keep the first bytes only, as live ones do: 20,000 events of 4 KiB would be 240 MB of hex. */
@@ -40,6 +48,9 @@ export class EventStore {
   private frame = 0;
   private fallback: ReturnType<typeof setTimeout> | undefined;
   private scheduled = false;
+  /** When the last view was published, and what building and rendering it cost (see VIEW_COST_FACTOR). */
+  private lastViewAt = -Infinity;
+  private lastViewCost = 0;
   /** Set when the data must be redrawn even though the view is paused (after Clear). */
   private forceData = false;
 
@@ -239,12 +250,19 @@ export class EventStore {
   private schedule(): void {
     if (this.scheduled) return;
     this.scheduled = true;
+    const wait = Math.min(VIEW_INTERVAL_MAX_MS, this.lastViewCost * VIEW_COST_FACTOR) - (performance.now() - this.lastViewAt);
+    if (wait > 0) {
+      // The last view was costly and recent: the next one waits its turn (a frame is then not needed).
+      this.fallback = setTimeout(this.flush, wait);
+      return;
+    }
     this.frame = requestAnimationFrame(this.flush);
     this.fallback = setTimeout(this.flush, FRAME_FALLBACK_MS);
   }
 
   private readonly flush = (): void => {
     if (!this.scheduled) return;
+    const started = performance.now();
     this.scheduled = false;
     cancelAnimationFrame(this.frame);
     clearTimeout(this.fallback);
@@ -262,6 +280,11 @@ export class EventStore {
     );
     this.forceData = false;
     for (const listener of this.listeners) listener();
+    // React renders what the listeners asked for before the next task: its end is the view's cost.
+    this.lastViewAt = started;
+    setTimeout(() => {
+      this.lastViewCost = performance.now() - started;
+    }, 0);
   };
 }
 
