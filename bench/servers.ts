@@ -121,7 +121,8 @@ export interface TcpscopeHandle extends ServerHandle {
 export async function startTcpscopeProcess(options: TcpscopeSpawnOptions, kind: 'tcpscope' | 'nocapture' = 'tcpscope'): Promise<TcpscopeHandle> {
   if (kind === 'nocapture') options = { ...options, extraArgs: [...(options.extraArgs ?? []), '--no-capture'] };
   await buildServerIfNeeded({ quiet: true });
-  const nodeArgs: string[] = [];
+  // As `npm start` and the `tcpscope` command run it (bin/tcpscope.js says why).
+  const nodeArgs: string[] = ['--max-semi-space-size=4'];
   if (options.cpuProfDir) nodeArgs.push('--cpu-prof', '--cpu-prof-dir', options.cpuProfDir);
   const args = [
     ...nodeArgs,

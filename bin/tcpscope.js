@@ -1,5 +1,8 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=4
 // The `tcpscope` command (`npm start` runs it too): the compiled server in dist/node, run by plain Node.
+// --max-semi-space-size=4 (MiB; package.json's start script and the bench pass the same): V8's young
+// generation otherwise grows to 32 MiB and keeps it, a third of an idle tcpscope's RSS, for a server
+// whose per-read path allocates almost nothing. Measured: heap 60 → 43 MB after a 1 GiB flood.
 // The version check comes first, in syntax any Node parses, so an old Node gets a sentence, not a stack.
 const [major, minor] = process.versions.node.split('.').map(Number);
 if (major < 20 || (major === 20 && minor < 19) || (major === 22 && minor < 12) || major === 21) {

@@ -14,7 +14,8 @@ const args = process.argv.slice(2);
 const dash = args.indexOf('--');
 const flags = dash >= 0 ? args.slice(dash + 1) : [];
 const useTsx = args.slice(0, dash >= 0 ? dash : undefined).includes('--tsx');
-const entry = useTsx ? ['--import', 'tsx', 'server/main.ts'] : ['bin/tcpscope.js'];
+// As npm start runs it: the same Node flags (bin/tcpscope.js says why).
+const entry = useTsx ? ['--import', 'tsx', 'server/main.ts'] : ['--max-semi-space-size=4', 'bin/tcpscope.js'];
 const SETTLE_MS = 5000;
 
 const started = Date.now();
