@@ -445,7 +445,8 @@ function rebuildStreams(state: LiveState): void {
   }
   for (const [id, list] of state.summaries) {
     if (list.length > 0) streamOf(state, id);
-    else state.summaries.delete(id);
+    // An empty list still shared with a stream stays: summaries filed later go into that same list.
+    else if (!state.streams.has(id)) state.summaries.delete(id);
   }
   // Versions keep growing across rebuilds so that a view never mistakes a new stream for an old one.
   for (const [id, s] of state.streams) s.version += (previous.get(id)?.version ?? 0) + 1;
