@@ -45,12 +45,12 @@ async function readAhead(page: Page): Promise<Record<string, number>> {
 /** Bursts after the big one, at most, for the first connection's events to leave the page's store. */
 const MORE_BURSTS_MAX = 4;
 
-/** Starts a burst of 1,000 writes of 64 KiB from the built-in client; resolves with its connection. */
-async function bigBurst(url: string): Promise<number> {
+/** Starts a burst of `count` writes of 64 KiB from the built-in client; resolves with its connection. */
+async function bigBurst(url: string, count = 1000): Promise<number> {
   const res = await fetch(`${url}/api/bursts`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ count: 1000, payload: 'x'.repeat(65536) }),
+    body: JSON.stringify({ count, payload: 'x'.repeat(65536) }),
   });
   expect(res.status).toBe(202);
   return ((await res.json()) as { connId: number }).connId;
@@ -115,4 +115,37 @@ describe('under load', () => {
     await page.getByTestId('ribbon-summary').filter({ hasText: '3 writes → 1 read' }).waitFor();
     await page.getByTestId('ribbon-read-summarised').first().waitFor();
   }, 300_000);
+
+  it('at read buffer 7, a burst read in hundreds of thousands of calls never draws reads ahead of writes', async () => {
+    const scope = await startTcpscope({ httpPort: 0, tcpPort: 0, capture: false });
+    cleanups.push(() => scope.close());
+    const page = await e2e.browser.newPage({ viewport: { width: 1366, height: 768 } });
+    cleanups.push(() => page.close());
+    e2e.failOnPageErrors(page);
+    await page.goto(`${scope.httpUrl}/`);
+    await page.getByTestId('live-status').filter({ hasText: /^live$/ }).waitFor();
+    const patched = await fetch(`${scope.httpUrl}/api/config`, {
+      method: 'PATCH',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ bufferSize: 7 }),
+    });
+    expect(patched.status).toBe(200);
+    await page.getByTestId('config-summary').filter({ hasText: 'buffer 7 B' }).waitFor();
+
+    // 100 × 64 KiB: 6.25 MiB in about 936,000 reads of 7, far past what the live stream details; a page
+    // that falls behind misses batches and resynchronises from snapshots on the way.
+    await watchReadAhead(page);
+    const id = await bigBurst(scope.httpUrl, 100);
+    await page.locator(`[data-testid=conn-row][data-conn-id="${id}"][data-state=closed]`).waitFor({ timeout: 120_000 });
+    const c = await connection(scope.httpUrl, id);
+    expect(c.bytesRead).toBe(c.bytesWritten);
+    const chart = page.locator(`[data-testid=reads-chart][data-conn-id="${id}"][data-written="${c.bytesWritten}"][data-read-total="${c.bytesRead}"]`);
+    await chart.waitFor({ timeout: 20_000 });
+    expect(await chart.getAttribute('data-read-ahead')).toBe('0');
+    expect((await readAhead(page))[String(id)]).toBe(0);
+    // The chart's header, the ribbon and the chart agree on the totals; the built-in client's writes are known.
+    const summary = `${c.writes.toLocaleString('en-US')} writes → ${c.reads.toLocaleString('en-US')} reads`;
+    await page.getByTestId('ribbon-summary').filter({ hasText: summary }).waitFor();
+    expect(await page.getByTestId('ribbon-summary').textContent()).not.toContain('outside clients');
+  }, 180_000);
 });
