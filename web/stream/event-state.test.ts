@@ -298,7 +298,7 @@ describe('summaries', () => {
     expect(s.summaries.size).toBe(0);
   });
 
-  it('stays bounded per connection, with the totals intact', () => {
+  it('stays bounded per connection by folding the oldest into one stretch, with the totals intact', () => {
     const s = createLiveState();
     applySnapshot(s, snapshot([], [conn(1)]), 'reset');
     const n = 1200;
@@ -306,9 +306,16 @@ describe('summaries', () => {
       // Each batch details one read and summarises one of 7 bytes.
       applyBatch(s, batch([chunk(2 * i, 1, 'read', 14 * (i - 1), 7)], [conn(1, { reads: 2 * i, bytesRead: 14 * i })], 1));
     }
-    const list = s.streams.get(1)!.summaries;
+    const stream = s.streams.get(1)!;
+    const list = stream.summaries;
     expect(list.length).toBeLessThanOrEqual(500);
-    expect(list.reduce((a, m) => a + m.reads, 0)).toBe(n);
-    expect(list.reduce((a, m) => a + m.readBytes, 0)).toBe(7 * n);
+    // The folded bin counts the detailed reads of its stretch too; the stream holds only those after it.
+    expect(list[0]!.folded).toBe(true);
+    expect(stream.reads.filter((e) => e.seq > list[0]!.afterSeq && e.seq <= list[0]!.toSeq)).toEqual([]);
+    expect(list.reduce((a, m) => a + m.reads, 0) + stream.reads.length).toBe(2 * n);
+    expect(list.reduce((a, m) => a + m.readBytes, 0) + stream.reads.length * 7).toBe(14 * n);
+    expect(stream.counters).toEqual({ writes: 0, bytesWritten: 0, reads: 2 * n, bytesRead: 14 * n });
+    // The log keeps every detailed read.
+    expect(s.events).toHaveLength(n);
   });
 });

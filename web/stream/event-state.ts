@@ -26,14 +26,29 @@ export interface ConnStream {
    * `LiveState.summaries`, so that rebuilding the streams keeps them.
    */
   summaries: Summary[];
+  /**
+   * The connection's exact counters as of these events and summaries (null while the page knows none).
+   * They travel with the stream so that a view drawing an older copy of the stream (the chart redraws at
+   * most every 250 ms under load) never files the newer calls of fresher counters as if they came first.
+   */
+  counters: StreamCounters | null;
   /** Bumped on every change, so the view layer copies only the streams that changed. */
   version: number;
+}
+
+/** A connection's exact counters of writes and reads (a subset of `Connection`). */
+export interface StreamCounters {
+  writes: number;
+  bytesWritten: number;
+  reads: number;
+  bytesRead: number;
 }
 
 /**
  * Writes and reads of one connection that a batch (or a snapshot) counted but did not detail. Exact: the
  * difference between the connection's counters and the events that came in detail. They happened after
- * event `afterSeq` and at or before `toSeq`; a backfill that fetches some of them takes them out again.
+ * event `afterSeq` and at or before `toSeq`, and no call of the stream lies in that range; a backfill that
+ * fetches some of them takes them out again.
  */
 export interface Summary {
   afterSeq: number;
@@ -42,9 +57,18 @@ export interface Summary {
   writeBytes: number;
   reads: number;
   readBytes: number;
+  /**
+   * Set on the one summary that the oldest ones were folded into (always the first): it also counts the
+   * detailed writes and reads of its range, which the stream then leaves out (the log keeps them).
+   */
+  folded?: true;
 }
 
-/** Summaries kept per connection; past this the oldest two are merged (the totals stay exact). */
+/**
+ * Summaries kept per connection; past this the oldest two are folded into one, together with the detailed
+ * calls between them, so that the bin stays one stretch of the stream (the totals stay exact, and a bin
+ * never draws reads before the writes they read).
+ */
 export const SUMMARIES_PER_CONNECTION_MAX = 500;
 
 export interface LiveStats {
@@ -69,6 +93,8 @@ const CONFIG_HISTORY_MAX = 1_000;
 
 export interface LiveState {
   capacity: number;
+  /** Summaries kept per connection (SUMMARIES_PER_CONNECTION_MAX; smaller in tests). */
+  summariesMax: number;
   config: Config | null;
   connections: Map<number, Connection>;
   /** Oldest first, at most `capacity`. */
@@ -96,9 +122,10 @@ export interface LiveState {
   configVersion: number;
 }
 
-export function createLiveState(capacity = CLIENT_EVENT_CAPACITY): LiveState {
+export function createLiveState(capacity = CLIENT_EVENT_CAPACITY, summariesMax = SUMMARIES_PER_CONNECTION_MAX): LiveState {
   return {
     capacity,
+    summariesMax: Math.max(2, summariesMax),
     config: null,
     connections: new Map(),
     events: [],
@@ -144,6 +171,9 @@ export function applySnapshot(state: LiveState, msg: SnapshotMessage, mode: Snap
   state.lastSeq = Math.max(msg.nextSeq - 1, state.events.at(-1)?.seq ?? -1);
   state.horizonSeq = state.lastSeq;
   if (mode === 'reset') state.summaries = new Map();
+  // After a gap the snapshot may reach back into what the last batches summarised (a gap of fewer events
+  // than it holds): what it details is no longer a summary, or it would be counted twice.
+  else for (const e of incoming) if (e.kind === 'write' || e.kind === 'read') takeFromSummary(state, e);
   rebuildStreams(state);
   // Whatever the counters hold beyond the events now here happened before the snapshot's first event
   // (and after the last one kept from before a gap): it left the store, or fell in the gap.
@@ -166,6 +196,7 @@ export function applySnapshot(state: LiveState, msg: SnapshotMessage, mode: Snap
   }
   trimConnections(state);
   state.connectionsVersion++;
+  for (const id of state.streams.keys()) syncCounters(state, id);
 
   setConfig(state, msg.config);
 }
@@ -201,6 +232,7 @@ export function applyBatch(state: LiveState, msg: BatchMessage): void {
         readBytes: c.bytesRead - (before?.bytesRead ?? 0) - (seen?.readBytes ?? 0),
       });
       state.connections.set(c.id, c);
+      syncCounters(state, c.id);
     }
     trimConnections(state);
     state.connectionsVersion++;
@@ -286,7 +318,7 @@ function streamOf(state: LiveState, connId: number): ConnStream {
   if (s === undefined) {
     let summaries = state.summaries.get(connId);
     if (summaries === undefined) state.summaries.set(connId, (summaries = []));
-    s = { connId, writes: [], reads: [], replies: [], summaries, version: 0 };
+    s = { connId, writes: [], reads: [], replies: [], summaries, counters: countersOf(state.connections.get(connId)), version: 0 };
     state.streams.set(connId, s);
   }
   return s;
@@ -339,12 +371,47 @@ function addSummary(state: LiveState, connId: number, afterSeq: number, toSeq: n
   } else {
     s.summaries.push({ afterSeq, toSeq: Math.max(afterSeq, toSeq), ...counts });
   }
-  if (s.summaries.length > SUMMARIES_PER_CONNECTION_MAX) {
-    const [a, b] = s.summaries.splice(0, 2) as [Summary, Summary];
-    addCounts(a, b);
-    a.toSeq = b.toSeq;
-    s.summaries.unshift(a);
-  }
+  if (s.summaries.length > state.summariesMax) foldOldest(s);
+  s.version++;
+}
+
+/**
+ * Folds the two oldest summaries into one, with the detailed writes and reads between them. Merging the two
+ * alone would draw the second one's reads before the writes between them that they read; folded, the bin
+ * stays one stretch of the stream. The calls taken out stay in the log; only the chart and ribbon lose
+ * their detail, never their counts.
+ */
+function foldOldest(s: ConnStream): void {
+  const [a, b] = s.summaries.splice(0, 2) as [Summary, Summary];
+  addCounts(a, b);
+  a.toSeq = b.toSeq;
+  const inRange = (e: ChunkEvent) => e.seq > a.afterSeq && e.seq <= a.toSeq;
+  for (const e of s.writes.filter(inRange)) a.writes++, (a.writeBytes += e.length);
+  for (const e of s.reads.filter(inRange)) a.reads++, (a.readBytes += e.length);
+  s.writes = s.writes.filter((e) => !inRange(e));
+  s.reads = s.reads.filter((e) => !inRange(e));
+  a.folded = true;
+  s.summaries.unshift(a);
+}
+
+/** Whether a write or read is counted in its connection's folded summary rather than held in its stream. */
+function isFolded(state: LiveState, e: TcpEvent): boolean {
+  const head = state.summaries.get(e.connId)?.[0];
+  return head?.folded === true && e.seq > head.afterSeq && e.seq <= head.toSeq;
+}
+
+function countersOf(c: Connection | undefined): StreamCounters | null {
+  return c === undefined ? null : { writes: c.writes, bytesWritten: c.bytesWritten, reads: c.reads, bytesRead: c.bytesRead };
+}
+
+/** Gives a connection's stream the counters the state now holds for it, which its events and summaries match. */
+function syncCounters(state: LiveState, connId: number): void {
+  const s = state.streams.get(connId);
+  const c = state.connections.get(connId);
+  if (s === undefined || c === undefined) return;
+  const k = s.counters;
+  if (k !== null && k.writes === c.writes && k.bytesWritten === c.bytesWritten && k.reads === c.reads && k.bytesRead === c.bytesRead) return;
+  s.counters = countersOf(c);
   s.version++;
 }
 
@@ -362,6 +429,7 @@ function takeFromSummary(state: LiveState, e: ChunkEvent & { kind: 'write' | 're
   const i = list.findIndex((m) => m.afterSeq < e.seq && e.seq <= m.toSeq);
   if (i < 0) return;
   const m = list[i]!;
+  if (m.folded) return; // it counts its range's calls, detailed or not; the stream leaves them out
   if (e.kind === 'write') (m.writes = Math.max(0, m.writes - 1)), (m.writeBytes = Math.max(0, m.writeBytes - e.length));
   else (m.reads = Math.max(0, m.reads - 1)), (m.readBytes = Math.max(0, m.readBytes - e.length));
   if (m.writes + m.writeBytes + m.reads + m.readBytes === 0) list.splice(i, 1);
@@ -372,38 +440,98 @@ function rebuildStreams(state: LiveState): void {
   state.streams = new Map();
   for (const e of state.events) {
     if (e.kind === 'config') continue; // the snapshot's own config is the current one
+    if ((e.kind === 'write' || e.kind === 'read') && isFolded(state, e)) continue;
     indexEvent(state, e);
   }
   for (const [id, list] of state.summaries) {
     if (list.length > 0) streamOf(state, id);
-    else state.summaries.delete(id);
+    // An empty list still shared with a stream stays: summaries filed later go into that same list.
+    else if (!state.streams.has(id)) state.summaries.delete(id);
   }
   // Versions keep growing across rebuilds so that a view never mistakes a new stream for an old one.
   for (const [id, s] of state.streams) s.version += (previous.get(id)?.version ?? 0) + 1;
 }
 
-/** Drops the oldest events beyond capacity. They are the oldest of their streams too, so they sit at the front. */
+/**
+ * Drops the oldest events beyond capacity. They are the oldest of their streams too, so they sit at the
+ * front; their writes and reads are folded into the stream's first summary, so that the stream still
+ * counts every call up to its counters (a later snapshot files only what it really lacks).
+ */
 function trimEvents(state: LiveState): void {
   const excess = state.events.length - state.capacity;
   if (excess <= 0) return;
   const dropped = state.events.splice(0, excess);
   state.stats.evicted += excess;
-  const perStream = new Map<number, { writes: number; reads: number; replies: number }>();
+  const perStream = new Map<number, { lastSeq: number; gone: Counts }>();
   for (const e of dropped) {
     if (e.kind !== 'write' && e.kind !== 'read' && e.kind !== 'reply') continue;
     let n = perStream.get(e.connId);
-    if (n === undefined) perStream.set(e.connId, (n = { writes: 0, reads: 0, replies: 0 }));
-    n[e.kind === 'write' ? 'writes' : e.kind === 'read' ? 'reads' : 'replies']++;
+    if (n === undefined) perStream.set(e.connId, (n = { lastSeq: e.seq, gone: { writes: 0, writeBytes: 0, reads: 0, readBytes: 0 } }));
+    n.lastSeq = e.seq;
+    // A call its stream's folded summary already counts leaves nothing more to count.
+    if (e.kind !== 'reply' && !isFolded(state, e)) {
+      if (e.kind === 'write') n.gone.writes++, (n.gone.writeBytes += e.length);
+      else n.gone.reads++, (n.gone.readBytes += e.length);
+    }
   }
-  for (const [connId, n] of perStream) {
+  for (const [connId, { lastSeq, gone }] of perStream) {
     const s = state.streams.get(connId);
     if (s === undefined) continue;
-    s.writes.splice(0, n.writes);
-    s.reads.splice(0, n.reads);
-    s.replies.splice(0, n.replies);
+    // By seq, not by count: a stream leaves out the calls its folded summary counts.
+    s.writes.splice(0, countUpTo(s.writes, lastSeq));
+    s.reads.splice(0, countUpTo(s.reads, lastSeq));
+    s.replies.splice(0, countUpTo(s.replies, lastSeq));
+    foldGone(s, gone, lastSeq);
     s.version++;
-    if (s.writes.length + s.reads.length + s.replies.length + s.summaries.length === 0) state.streams.delete(connId);
+    if (s.writes.length + s.reads.length + s.replies.length === 0 && !state.connections.has(connId)) dropStream(state, connId);
   }
+}
+
+/**
+ * Every write and read of a stream up to `throughSeq` has left the page: they become its first, folded
+ * summary, with everything else of the stream up to the end of that summary's range (the summaries and
+ * the calls before that point, all of which happened before the first call the stream still holds).
+ */
+function foldGone(s: ConnStream, gone: Counts, throughSeq: number): void {
+  const head: Summary =
+    s.summaries[0]?.folded === true ? s.summaries.shift()! : { afterSeq: -1, toSeq: throughSeq, writes: 0, writeBytes: 0, reads: 0, readBytes: 0 };
+  head.afterSeq = -1;
+  head.toSeq = Math.max(head.toSeq, throughSeq);
+  head.folded = true;
+  addCounts(head, gone);
+  for (;;) {
+    const m = s.summaries[0];
+    if (m !== undefined && m.afterSeq < head.toSeq) {
+      s.summaries.shift();
+      addCounts(head, m);
+      head.toSeq = Math.max(head.toSeq, m.toSeq);
+      continue;
+    }
+    const w = countUpTo(s.writes, head.toSeq);
+    const r = countUpTo(s.reads, head.toSeq);
+    if (w + r === 0) break;
+    for (const e of s.writes.splice(0, w)) head.writes++, (head.writeBytes += e.length);
+    for (const e of s.reads.splice(0, r)) head.reads++, (head.readBytes += e.length);
+  }
+  if (head.writes + head.writeBytes + head.reads + head.readBytes > 0) s.summaries.unshift(head);
+}
+
+/** Forgets a stream whose events are all gone and whose connection left the list: nothing can show it. */
+function dropStream(state: LiveState, connId: number): void {
+  state.streams.delete(connId);
+  state.summaries.delete(connId);
+}
+
+/** How many events at the front of a list ordered by seq have a seq at or below `seq`. */
+function countUpTo(list: readonly TcpEvent[], seq: number): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (list[mid]!.seq <= seq) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** Keeps every open connection and the newest closed ones, as the server's own list does. */
@@ -412,7 +540,11 @@ function trimConnections(state: LiveState): void {
   for (const c of state.connections.values()) if (c.state === 'closed') closed.push(c.id);
   if (closed.length <= CLOSED_CONNECTIONS_KEPT) return;
   closed.sort((a, b) => a - b);
-  for (const id of closed.slice(0, closed.length - CLOSED_CONNECTIONS_KEPT)) state.connections.delete(id);
+  for (const id of closed.slice(0, closed.length - CLOSED_CONNECTIONS_KEPT)) {
+    state.connections.delete(id);
+    const s = state.streams.get(id);
+    if (s !== undefined && s.writes.length + s.reads.length + s.replies.length === 0) dropStream(state, id);
+  }
 }
 
 /** The config in force when the event with this seq happened, or null when that is older than what the page knows. */

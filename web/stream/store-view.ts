@@ -91,6 +91,7 @@ export function nextView(state: LiveState, prev: StoreView, extras: ViewExtras, 
         reads: s.reads.slice(),
         replies: s.replies.slice(),
         summaries: s.summaries.map((m) => ({ ...m })),
+        counters: s.counters,
         version: s.version,
       });
     }

@@ -55,7 +55,12 @@ export interface ChartSeries {
 /**
  * `summaries` (in seq order, see web/stream/event-state.ts) are drawn where they happened; whatever the
  * `counters` hold beyond the events and summaries (events that left the store before the page saw them)
- * is drawn as one summary first. So the totals end on the counters, exactly, however much was left out.
+ * is drawn first, in one bin with the summaries that came before the first event held: together they are
+ * exactly what happened before it, so no point draws a read without the writes it read. So the totals end
+ * on the counters, exactly, however much was left out.
+ *
+ * `counters` must be the ones these events and summaries were filed against (`ConnStream.counters`):
+ * fresher ones hold calls newer than the last event, which this would draw first.
  */
 export function chartSeries(
   writes: readonly ChunkEvent[],
@@ -107,24 +112,22 @@ export function chartSeries(
     });
   };
 
+  // Everything before the first event held, as one bin: what left the store, and the summaries before it.
+  const firstSeq = Math.min(writes[0]?.seq ?? Infinity, reads[0]?.seq ?? Infinity);
+  const head = { writes: 0, writeBytes: 0, reads: 0, readBytes: 0 };
   if (counters !== undefined) {
     // What the counters hold beyond everything here came first: it left the store before the page saw it.
     const held = { writes: writes.length, writeBytes: 0, reads: reads.length, readBytes: 0 };
     for (const e of writes) held.writeBytes += e.length;
     for (const e of reads) held.readBytes += e.length;
-    for (const m of summaries) {
-      held.writes += m.writes;
-      held.writeBytes += m.writeBytes;
-      held.reads += m.reads;
-      held.readBytes += m.readBytes;
-    }
-    pushSummary({
-      writes: Math.max(0, counters.writes - held.writes),
-      writeBytes: Math.max(0, counters.bytesWritten - held.writeBytes),
-      reads: Math.max(0, counters.reads - held.reads),
-      readBytes: Math.max(0, counters.bytesRead - held.readBytes),
-    });
+    for (const m of summaries) addTo(held, m);
+    head.writes = Math.max(0, counters.writes - held.writes);
+    head.writeBytes = Math.max(0, counters.bytesWritten - held.writeBytes);
+    head.reads = Math.max(0, counters.reads - held.reads);
+    head.readBytes = Math.max(0, counters.bytesRead - held.readBytes);
   }
+  while (si < summaries.length && summaries[si]!.afterSeq < firstSeq) addTo(head, summaries[si++]!);
+  pushSummary(head);
 
   for (let k = 0; k < total; k++) {
     // Merge the two lists by seq: the order in which things happened on the wire.
@@ -176,4 +179,11 @@ export function chartSeries(
   if (cur !== null) points.push(cur), (cur = null);
   while (si < summaries.length) pushSummary(summaries[si++]!);
   return { points, events: total, summarisedCalls, perPoint, maxSize };
+}
+
+function addTo(into: Omit<Summary, 'afterSeq' | 'toSeq'>, m: Omit<Summary, 'afterSeq' | 'toSeq'>): void {
+  into.writes += m.writes;
+  into.writeBytes += m.writeBytes;
+  into.reads += m.reads;
+  into.readBytes += m.readBytes;
 }

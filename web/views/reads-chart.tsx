@@ -37,11 +37,13 @@ export function ReadsChart({ conn }: { conn: Connection | null }) {
   const latest = conn ? streams.get(conn.id) : undefined;
   const manyCalls = (latest?.writes.length ?? 0) + (latest?.reads.length ?? 0) > BARS_MAX_POINTS;
   const stream = useThrottled(latest, manyCalls ? LINES_REDRAW_MS : 0, conn?.id);
-  // The exact counters the totals must end on; only their values, so that a new object alone redraws nothing.
-  const counters = useMemo(
+  // The exact counters the totals must end on: the stream's own, filed with the events it holds. The
+  // connection's may be newer than a throttled stream, and their extra calls would be drawn first.
+  const connCounters = useMemo(
     () => (conn ? { writes: conn.writes, bytesWritten: conn.bytesWritten, reads: conn.reads, bytesRead: conn.bytesRead } : undefined),
     [conn?.id, conn?.writes, conn?.bytesWritten, conn?.reads, conn?.bytesRead],
   );
+  const counters = stream ? (stream.counters ?? undefined) : connCounters;
   const series = useMemo(
     () => chartSeries(stream?.writes ?? [], stream?.reads ?? [], LINE_MAX_POINTS, stream?.summaries ?? [], counters),
     [stream, counters],
