@@ -40,7 +40,7 @@ async function pingPong(port: number, count: number): Promise<number> {
   return rtts[Math.floor(rtts.length / 2)]!;
 }
 
-export async function runWatchBench(mb = 100, pings = 2000): Promise<Record<string, { mbps: number; medianRttUs: number; ratio: number }>> {
+export async function runWatchBench(mb = 100, pings = 2000, mechanisms: WatchMechanism[] = ['ebpf', 'strace']): Promise<Record<string, { mbps: number; medianRttUs: number; ratio: number }>> {
   const bin = path.join(mkdtempSync(path.join(os.tmpdir(), 'tcpscope-bench-')), 'server');
   execFileSync('go', ['build', '-o', bin, 'main.go'], { cwd: path.join(here, '../../test/watch/servers/go'), env: { ...process.env, GO111MODULE: 'off' } });
   const srv = await startServer([bin, '0', '1024']);
@@ -48,7 +48,7 @@ export async function runWatchBench(mb = 100, pings = 2000): Promise<Record<stri
   try {
     const base = { mbps: await stream(srv.port, mb * 1e6), medianRttUs: await pingPong(srv.port, pings) };
     out.unwatched = { ...base, ratio: 1 };
-    for (const mechanism of ['ebpf', 'strace'] as WatchMechanism[]) {
+    for (const mechanism of mechanisms) {
       const scope = await startTcpscope({ httpPort: 0, tcpPort: 0, staticDir: '/nonexistent', capture: false, watchMechanisms: [mechanism] });
       try {
         scope.watches.add(srv.port);
@@ -66,6 +66,7 @@ export async function runWatchBench(mb = 100, pings = 2000): Promise<Record<stri
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(here, 'watch.ts')) {
-  const result = await runWatchBench(Number(process.argv[2] ?? 100), Number(process.argv[3] ?? 2000));
+  const mechanisms = (process.argv[4] ?? 'ebpf,strace').split(',') as WatchMechanism[];
+  const result = await runWatchBench(Number(process.argv[2] ?? 100), Number(process.argv[3] ?? 2000), mechanisms);
   process.stdout.write(JSON.stringify(result, null, 2) + '\n');
 }
