@@ -81,6 +81,11 @@ export class TracerProcess {
     child.on('exit', (code, signal) => this.finish(this.stopping ? null : failure(this.stderr, code, signal)));
   }
 
+  /** The tracer's own process id (tests check that a restart of the watched server kept the same tracer). */
+  get childPid(): number | null {
+    return this.child?.pid ?? null;
+  }
+
   get isReady(): boolean {
     return this.ready;
   }

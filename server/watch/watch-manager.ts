@@ -114,6 +114,11 @@ export class WatchManager {
     return new Promise((resolve) => entry.readyWaiters.push(() => resolve(this.view(entry))));
   }
 
+  /** The pid of the tracer process of the watch on `port` (tests: eBPF follows a restart with the same one). */
+  tracerPid(port: number): number | null {
+    return this.entries.get(port)?.tracer?.childPid ?? null;
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     await Promise.all([...this.entries.keys()].map((p) => this.remove(p)));

@@ -99,20 +99,28 @@ describe('the watched server keeps serving, and a restart is picked up', () => {
     const port = first.port;
     cleanup.push(() => first.kill());
     const scope = await watchedScope(port, 'ebpf');
+    const tracer = scope.watches.tracerPid(port);
+    expect(tracer).not.toBeNull();
     expect((await threeWrites(port)).reply).toBe('Received: 21');
     // Restart: the old process exits, a new one listens on the same port.
     await first.kill();
     const second = await server(['python3', PY_BLOCKING, String(port), '1024']);
+    // The running eBPF program follows the port: no new program to compile, so the deadline is the
+    // listen line's, not a compile's.
     const attached = await until(
       () => scope.watches.get(port)?.state === 'attached' && scope.watches.get(port)?.pid === second.pid && scope.watches.get(port),
-      ATTACH_MS,
-      `the watch to attach to the new pid ${second.pid}`,
+      20000,
+      `the watch to attach to the new pid ${second.pid} (the running eBPF program following the port)`,
     );
-    expect(attached.pid).toBe(second.pid);
-    const closed = eventsUntil(scope, (all) => all.some((e) => e.kind === 'close'), 20000, 'a connection of the new process to close');
+    expect(attached).toMatchObject({ pid: second.pid, via: 'ebpf', command: expect.stringContaining('blocking_server.py') });
+    expect(scope.watches.tracerPid(port)).toBe(tracer);
+    const closed = eventsUntil(scope, (all) => all.some((e) => e.kind === 'close' && e.connId !== undefined && all.some((o) => o.kind === 'open' && o.connId === e.connId && o.watch?.pid === second.pid)), 20000, 'a connection of the new process to close');
     expect((await threeWrites(port)).reply).toBe('Received: 21');
     const events = await closed;
-    expect(events.find((e) => e.kind === 'open')).toMatchObject({ watch: { pid: second.pid } });
+    const open = events.find((e) => e.kind === 'open' && e.watch?.pid === second.pid)!;
+    expect(open).toMatchObject({ watch: { pid: second.pid } });
+    // The new process's own read: one of 21, asked for 1024.
+    expect(events.filter((e) => e.kind === 'read' && e.connId === open.connId).map((e) => [e.kind === 'read' && e.length, e.kind === 'read' && e.requested])).toEqual([[21, 1024]]);
     // Removal detaches; the server goes on serving.
     const del = await fetch(`${scope.httpUrl}/api/watches/${port}`, { method: 'DELETE' });
     expect(del.status).toBe(204);
