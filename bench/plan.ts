@@ -85,5 +85,6 @@ export function countSteps(plan: Plan, only: ReadonlySet<string> | null): Record
     'write-to-ws': on('write-to-ws') ? 2 : 0,
     flood: on('flood') ? 2 : 0,
     memory: on('memory') ? 2 : 0,
+    watch: on('watch') ? 8 : 0,
   };
 }

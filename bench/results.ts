@@ -8,6 +8,7 @@ import type { MemoryResults } from './scenarios/memory.ts';
 import type { ScaleCase } from './scenarios/scale.ts';
 import type { ThroughputCase } from './scenarios/throughput.ts';
 import type { WriteToWsResults } from './scenarios/write-to-ws.ts';
+import type { WatchBenchResults } from './scenarios/watch.ts';
 
 export interface Machine {
   cpuModel: string;
@@ -34,6 +35,8 @@ export interface BenchResults {
   writeToWs?: WriteToWsResults;
   flood?: FloodResults;
   memory?: MemoryResults;
+  /** The cost of watching a server (bench/scenarios/watch.ts). */
+  watch?: WatchBenchResults;
   /** With --profile: where each CPU profile went, and its top functions by self time. */
   profiles?: ProfileSummary[];
 }

@@ -149,9 +149,15 @@ describe('the API', () => {
     const created = await json<{ state: string; pid: number | null }>(scope, 'POST', '/api/watches', { port: free });
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ state: 'waiting', pid: null });
-    expect((await json(scope, 'POST', '/api/watches', { port: free })).status).toBe(409);
+    const again = await fetch(`${scope.httpUrl}/api/watches`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ port: free }) });
+    // The shared refusal (server/security/refuse.ts): the API's error shape, never cached.
+    expect(again.status).toBe(409);
+    expect(again.headers.get('cache-control')).toBe('no-store');
+    expect(await again.json()).toEqual({ statusCode: 409, error: 'Conflict', message: `body.port: ${free} is watched already` });
     expect((await fetch(`${scope.httpUrl}/api/watches/${free}`, { method: 'DELETE' })).status).toBe(204);
-    expect((await fetch(`${scope.httpUrl}/api/watches/${free}`, { method: 'DELETE' })).status).toBe(404);
+    const gone = await fetch(`${scope.httpUrl}/api/watches/${free}`, { method: 'DELETE' });
+    expect(gone.status).toBe(404);
+    expect(await gone.json()).toEqual({ statusCode: 404, error: 'Not Found', message: `params.port: ${free} is not watched` });
   });
 });
 
