@@ -13,7 +13,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { startTcpscope } from '../../server/app.ts';
-import { SLOWDOWN_FILE, type SlowdownFile } from '../../server/watch/slowdown-file.ts';
+import { readSlowdown, SLOWDOWN_FILE, type SlowdownFile } from '../../server/watch/slowdown-file.ts';
 import type { WatchMechanism } from '../../shared/watch.ts';
 import { startServer } from '../../test/watch/watch-helpers.ts';
 
@@ -130,7 +130,7 @@ export async function runWatchBench(options: WatchBenchOptions = {}): Promise<Wa
 
 /** Keeps the figure of a mechanism not measured this time (a run with only one of them). */
 function writeSlowdownFile(file: string, cases: WatchCase[]): void {
-  const out: SlowdownFile = { measuredAt: new Date().toISOString(), ratio: {} };
+  const out: SlowdownFile = { measuredAt: new Date().toISOString(), ratio: { ...readSlowdown(file) } };
   for (const c of cases) out.ratio[c.mechanism] = Math.round(c.ratio * 1000) / 1000;
   mkdirSync(path.dirname(file), { recursive: true });
   writeFileSync(file, JSON.stringify(out, null, 2) + '\n');
