@@ -90,5 +90,6 @@ export function countSteps(plan: Plan, only: ReadonlySet<string> | null): Record
     flood: on('flood') ? 2 : 0,
     memory: on('memory') ? 2 : 0,
     page: on('page') ? 1 : 0,
+    watch: on('watch') ? 8 : 0,
   };
 }

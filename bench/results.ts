@@ -9,6 +9,7 @@ import type { PageResults } from './scenarios/page.ts';
 import type { ScaleCase } from './scenarios/scale.ts';
 import type { ThroughputCase } from './scenarios/throughput.ts';
 import type { WriteToWsResults } from './scenarios/write-to-ws.ts';
+import type { WatchBenchResults } from './scenarios/watch.ts';
 
 export interface Machine {
   cpuModel: string;
@@ -36,6 +37,8 @@ export interface BenchResults {
   flood?: FloodResults;
   memory?: MemoryResults;
   page?: PageResults;
+  /** The cost of watching a server (bench/scenarios/watch.ts). */
+  watch?: WatchBenchResults;
   /** With --profile: where each CPU profile went, and its top functions by self time. */
   profiles?: ProfileSummary[];
 }

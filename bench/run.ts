@@ -3,7 +3,7 @@
 //
 //   --quick          a smoke run in well under 30 s (figures mean little)
 //   --out DIR        write benchmarks.md and latest.json into DIR instead
-//   --only a,b       run only these scenarios: throughput, latency, scale, fanout, write-to-ws, flood, memory, page
+//   --only a,b       run only these scenarios: throughput, latency, scale, fanout, write-to-ws, flood, memory, page, watch
 //   --profile        write V8 CPU profiles (node --cpu-prof) of every tcpscope the run starts (the shared
 //                    ones, the floods, the four peers) and print each one's top functions by self time
 //   --profile-dir D  where the profiles go (default bench/results/profile)
@@ -32,9 +32,11 @@ import { renderProfile, summarizeProfiles } from './profile-summary.ts';
 import { runScale } from './scenarios/scale.ts';
 import { runThroughput } from './scenarios/throughput.ts';
 import { runWriteToWs } from './scenarios/write-to-ws.ts';
+import { runWatchBench } from './scenarios/watch.ts';
+import { watchTable } from './scenarios/watch-report.ts';
 import { ROOT, startBaselineProcess, startTcpscopeProcess } from './servers.ts';
 
-const SCENARIOS = ['throughput', 'latency', 'scale', 'fanout', 'write-to-ws', 'flood', 'memory', 'page'] as const;
+const SCENARIOS = ['throughput', 'latency', 'scale', 'fanout', 'write-to-ws', 'flood', 'memory', 'page', 'watch'] as const;
 
 const { values: flags } = parseArgs({
   args: process.argv.slice(2),
@@ -109,6 +111,8 @@ try {
   if (on('flood')) results.flood = await runFloods(ctx);
   if (on('memory')) results.memory = await runMemory(ctx);
   if (on('page')) results.page = await runPage(ctx);
+  // The cost of watching a server of one's own (eBPF, strace); its ratios are what tcpscope shows on each watch.
+  if (on('watch')) results.watch = await runWatchBench({ ...(plan.quick ? { mb: 10, pings: 200 } : {}), step: (d) => progress.step('watch', d) });
 } finally {
   rmSync(workDir, { recursive: true, force: true });
 }
@@ -116,7 +120,7 @@ results.durationSec = (Date.now() - started) / 1000;
 progress.finish();
 
 if (cpuProfDir) results.profiles = summarizeProfiles(cpuProfDir);
-const tables = buildTables(results);
+const tables = [...buildTables(results), ...(results.watch ? [watchTable(results.watch)] : [])];
 process.stdout.write('\n' + renderText(tables));
 for (const p of results.profiles ?? []) process.stdout.write(renderProfile(p, ROOT) + '\n\n');
 

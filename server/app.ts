@@ -38,6 +38,7 @@ import { ResponseBudget } from './api/response-budget.ts';
 import { LIMIT_FLAGS } from './security/limits.ts';
 import { watchesRoute } from './api/watches-route.ts';
 import { WatchManager } from './watch/watch-manager.ts';
+import { readSlowdown } from './watch/slowdown-file.ts';
 import type { WatchMechanism } from '../shared/watch.ts';
 import { resolveSecurity, type SecurityInput } from './security/security-options.ts';
 import { type SecurityState, useSecurity } from './security/use-security.ts';
@@ -74,6 +75,8 @@ export interface TcpscopeOptions {
   watch?: number[];
   /** Tracing mechanisms to try, in order (default eBPF, then strace; tests pin one). */
   watchMechanisms?: WatchMechanism[];
+  /** The bench's measured cost of watching (server/watch/slowdown-file.ts); default bench/results/watch-slowdown.json. */
+  watchSlowdownFile?: string;
 }
 
 export interface Tcpscope {
@@ -144,7 +147,13 @@ export async function startTcpscope(options: Partial<TcpscopeOptions> = {}): Pro
 
   const tcpPort = await echo.listen(tcpHostsFor(tcpHost), options.tcpPort ?? 0);
   const capture = attachCapture({ port: tcpPort, enabled: options.capture ?? true, command: options.captureCommand, registry, recorder, hub });
-  const watches = new WatchManager({ registry, recorder, echoPort: () => tcpPort, mechanisms: options.watchMechanisms });
+  const watches = new WatchManager({
+    registry,
+    recorder,
+    echoPort: () => tcpPort,
+    mechanisms: options.watchMechanisms,
+    slowdown: readSlowdown(options.watchSlowdownFile),
+  });
   const client = new BurstClient({
     recorder,
     claims,

@@ -98,3 +98,7 @@ export const MAX_WATCHES = 8;
 export const WATCH_POLL_MS = 250;
 /** Bytes of each traced call kept as its preview (the tracer copies them out of the process). */
 export const WATCH_PREVIEW_BYTES = 64;
+/** Traced calls shown in detail per second, per watch (eBPF); beyond it they are counted in the kernel, not shown. */
+export const WATCH_DETAIL_CALLS_PER_SEC = 2000;
+/** The watch detail budget's burst: this many calls in a row before the rate applies. */
+export const WATCH_DETAIL_BURST_CALLS = 2000;

@@ -25,6 +25,7 @@ describe('bpftrace line parser', () => {
     expect(parseBpftraceLine('n 7 4 1 5055 40000 ::ffff:127.0.0.1 ::ffff:127.0.0.1')).toEqual({
       kind: 'socket',
       tid: 7,
+      pid: 7,
       fd: 4,
       fresh: true,
       tuple: { localAddress: '127.0.0.1', localPort: 5055, remoteAddress: '127.0.0.1', remotePort: 40000 },
@@ -32,6 +33,16 @@ describe('bpftrace line parser', () => {
     expect(parseBpftraceLine('c 7 4 1 21 1 12 3')).toMatchObject({ kind: 'close', read: { calls: 1, bytes: 21, wouldBlock: 3 }, write: { calls: 1, bytes: 12 } });
     expect(parseBpftraceLine('x 7 4 104 1')).toMatchObject({ kind: 'error', errno: 'ECONNRESET' });
     expect(parseBpftraceLine('Lost 12 events')).toEqual({ kind: 'lost', count: 12 });
+    expect(parseBpftraceLine('@t[5310, 4]: (2696, 2760704, 2695, 37744, 2080)')).toEqual({
+      kind: 'totals',
+      pid: 5310,
+      fd: 4,
+      read: { calls: 2696, bytes: 2760704, wouldBlock: 2080 },
+      write: { calls: 2695, bytes: 37744, wouldBlock: 0 },
+    });
+    expect(parseBpftraceLine('p 5310')).toEqual({ kind: 'listen', pid: 5310 });
+    expect(parseBpftraceLine('e 5021')).toEqual({ kind: 'exit', pid: 5021 });
+    for (const other of ['@t[1, 2]: (1, 2)', '@left: 4', 'p 12 x', 'e']) expect(parseBpftraceLine(other)).toBeNull();
     for (const other of ['T', 'READY', 'Attaching 24 probes...', '', 'r x y', 'r 1 2']) expect(parseBpftraceLine(other)).toBeNull();
   });
 });

@@ -4,6 +4,8 @@ import { CALL_NAMES } from './bpftrace-script.ts';
 import { ERRNO_NAMES, type TraceCall } from './trace-call.ts';
 
 const LOST = /^Lost (\d+) events/;
+/** One entry of print(@t): `@t[PID, FD]: (RCALLS, RBYTES, WCALLS, WBYTES, EAGAINS)`. */
+const TOTALS = /^@t\[(\d+), (\d+)\]: \((\d+), (\d+), (\d+), (\d+), (\d+)\)$/;
 
 /** Undoes bpftrace's %r: `\xNN` is a byte, `\\` a backslash, anything else stands for itself. */
 export function unescapeR(text: string): Buffer {
@@ -59,6 +61,7 @@ function fields(line: string, count: number): { f: number[]; rest: string } | nu
 export function parseBpftraceLine(line: string): TraceCall | null {
   const tag = line.charCodeAt(0);
   if (line.charCodeAt(1) !== 0x20) {
+    if (tag === 0x40) return totalsLine(line);
     const lost = LOST.exec(line);
     return lost ? { kind: 'lost', count: Number(lost[1]) } : null;
   }
@@ -72,6 +75,7 @@ export function parseBpftraceLine(line: string): TraceCall | null {
       return {
         kind: tag === 0x72 ? 'read' : 'write',
         tid,
+        pid: tid,
         fd,
         ret,
         requested,
@@ -86,14 +90,14 @@ export function parseBpftraceLine(line: string): TraceCall | null {
       const p = fields(line, 4);
       if (!p) return null;
       const [tid, fd, errno, code] = p.f as [number, number, number, number];
-      return { kind: 'error', tid, fd, errno: ERRNO_NAMES[errno] ?? `E${errno}`, syscall: CALL_NAMES[code] ?? 'unknown', tuple: null };
+      return { kind: 'error', tid, pid: tid, fd, errno: ERRNO_NAMES[errno] ?? `E${errno}`, syscall: CALL_NAMES[code] ?? 'unknown', tuple: null };
     }
     case 0x63: {
       // c
       const p = fields(line, 7);
       if (!p) return null;
       const [tid, fd, rc, rb, wc, wb, ea] = p.f as [number, number, number, number, number, number, number];
-      return { kind: 'close', tid, fd, read: { calls: rc, bytes: rb, wouldBlock: ea }, write: { calls: wc, bytes: wb, wouldBlock: 0 } };
+      return { kind: 'close', tid, pid: tid, fd, read: { calls: rc, bytes: rb, wouldBlock: ea }, write: { calls: wc, bytes: wb, wouldBlock: 0 } };
     }
     case 0x6e: {
       // n
@@ -102,11 +106,25 @@ export function parseBpftraceLine(line: string): TraceCall | null {
       const [tid, fd, fresh, localPort, remotePort] = p.f as [number, number, number, number, number];
       const [local, remote] = p.rest.split(' ');
       if (!local || !remote) return null;
-      return { kind: 'socket', tid, fd, fresh: fresh === 1, tuple: { localAddress: unmap(local), localPort, remoteAddress: unmap(remote), remotePort } };
+      return { kind: 'socket', tid, pid: tid, fd, fresh: fresh === 1, tuple: { localAddress: unmap(local), localPort, remoteAddress: unmap(remote), remotePort } };
+    }
+    case 0x70: // p
+    case 0x65: {
+      // e
+      const p = fields(line, 1);
+      if (!p || p.rest !== '') return null;
+      return { kind: tag === 0x70 ? 'listen' : 'exit', pid: p.f[0]! };
     }
     default:
       return null;
   }
+}
+
+function totalsLine(line: string): TraceCall | null {
+  const m = TOTALS.exec(line);
+  if (!m) return null;
+  const [pid, fd, rc, rb, wc, wb, ea] = m.slice(1).map(Number) as [number, number, number, number, number, number, number];
+  return { kind: 'totals', pid, fd, read: { calls: rc, bytes: rb, wouldBlock: ea }, write: { calls: wc, bytes: wb, wouldBlock: 0 } };
 }
 
 /** ::ffff:127.0.0.1 (an IPv4 peer on a dual-stack socket) is spelled 127.0.0.1, as everywhere else. */

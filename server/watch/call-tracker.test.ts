@@ -69,4 +69,38 @@ describe('call tracker', () => {
     tracker.handle({ kind: 'read', tid: 1, fd: 9, ret: 3, requested: 3, syscall: 'read', preview: Buffer.from('abc'), totals: null, tuple: { ...tuple, localPort: 6000 } });
     expect(registry.list()).toHaveLength(2); // another port's socket is none of ours
   });
+
+  it('eBPF detail budget: calls only counted in the kernel reach the counters through the totals, before any close', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.integer({ min: 1, max: 4096 }), fc.boolean()), { minLength: 1, maxLength: 80 }), (calls) => {
+        const { registry, recorder, tracker } = setup();
+        tracker.handle({ kind: 'socket', tid: 9, pid: 9, fd: 4, fresh: true, tuple });
+        let bytes = 0;
+        let shown = 0;
+        for (const [i, [ret, detailed]] of calls.entries()) {
+          bytes += ret;
+          if (!detailed) continue;
+          shown++;
+          tracker.handle({ kind: 'read', tid: 9, pid: 9, fd: 4, ret, requested: 8192, syscall: 'read', preview: Buffer.alloc(Math.min(ret, 64)), totals: { calls: i + 1, bytes, wouldBlock: 0 }, tuple: null });
+        }
+        // The periodic print of the kernel's totals, while the connection is still open.
+        tracker.handle({ kind: 'totals', pid: 9, fd: 4, read: { calls: calls.length, bytes, wouldBlock: 2 }, write: { calls: 0, bytes: 0, wouldBlock: 0 } });
+        const conn = registry.list()[0]!;
+        expect(conn).toMatchObject({ state: 'open', reads: calls.length, bytesRead: bytes, wouldBlock: 2, eventsLost: calls.length - shown });
+        expect(recorder.store.query({ kind: 'read', limit: 10000 })).toHaveLength(shown);
+      }),
+    );
+  });
+
+  it('eBPF: the same fd in two processes is two connections; a process that exits ends only its own', () => {
+    const { registry, tracker } = setup();
+    tracker.handle({ kind: 'socket', tid: 10, pid: 10, fd: 4, fresh: true, tuple });
+    tracker.setRef({ port: 5055, pid: 11, command: 'srv2' });
+    tracker.handle({ kind: 'socket', tid: 11, pid: 11, fd: 4, fresh: true, tuple: { ...tuple, remotePort: 40001 } });
+    tracker.handle({ kind: 'totals', pid: 12, fd: 4, read: { calls: 3, bytes: 3, wouldBlock: 0 }, write: { calls: 0, bytes: 0, wouldBlock: 0 } });
+    tracker.endPid(10);
+    const [first, second] = registry.list().sort((a, b) => a.id - b.id);
+    expect(first).toMatchObject({ state: 'closed', closeCode: 'EXITED', watch: { pid: 42 }, reads: 0 });
+    expect(second).toMatchObject({ state: 'open', watch: { pid: 11, command: 'srv2' }, reads: 0 });
+  });
 });

@@ -15,6 +15,9 @@ import { recordClose } from '../echo/record-close.ts';
 
 /** A watched server's connection has no socket of ours: the registry keeps it apart from the echo server's. */
 const NO_SOCKET = undefined as unknown as Socket;
+/** Connections are keyed by (pid, fd) as one number: fds stay below 2^30 (Linux's nr_open ceiling), pids below 2^22. */
+const PID_STRIDE = 2 ** 30;
+const keyOf = (pid: number | undefined, fd: number): number => (pid ?? 0) * PID_STRIDE + fd;
 
 export interface CallTrackerDeps {
   registry: ConnectionRegistry;
@@ -32,6 +35,16 @@ export class CallTracker {
 
   constructor(private readonly deps: CallTrackerDeps) {}
 
+  /** The process new connections are said to belong to (a restart brings a new one; eBPF follows it). */
+  setRef(ref: WatchRef): void {
+    this.deps.ref = ref;
+  }
+
+  /** A followed process exited: its connections end (the kernel closed them; no close() was traced). */
+  endPid(pid: number): void {
+    for (const key of [...this.byFd.keys()]) if (Math.floor(key / PID_STRIDE) === pid) this.endFd(key, { reason: 'end', code: 'EXITED' });
+  }
+
   get openConnections(): number {
     return this.byFd.size;
   }
@@ -47,15 +60,27 @@ export class CallTracker {
         return;
       case 'socket': {
         // Two CPUs may both find an fd new at once and both announce it: the same socket is not a new connection.
-        const known = this.byFd.get(call.fd);
+        const key = keyOf(call.pid, call.fd);
+        const known = this.byFd.get(key);
         if (known && known.remotePort === call.tuple.remotePort && known.remoteAddress === call.tuple.remoteAddress) return;
-        this.endFd(call.fd, { reason: 'end', code: null });
-        this.open(call.fd, call.tuple, call.fresh);
+        this.endFd(key, { reason: 'end', code: null });
+        this.open(key, call.tuple, call.fresh);
         return;
       }
+      case 'totals': {
+        // Calls counted in the kernel but not shown (the detail budget): the counters catch up now.
+        const conn = this.byFd.get(keyOf(call.pid, call.fd));
+        if (!conn) return;
+        this.reconcile(conn, 'read', call.read);
+        this.reconcile(conn, 'write', call.write);
+        return;
+      }
+      case 'listen':
+      case 'exit':
+        return; // the watch manager's business
       case 'read':
       case 'write': {
-        const conn = this.connFor(call.fd, call.tuple);
+        const conn = this.connFor(keyOf(call.pid, call.fd), call.tuple);
         if (!conn) return;
         this.chunk(conn, call.kind, call.ret, call.requested, call.preview, call.totals);
         return;
@@ -66,19 +91,20 @@ export class CallTracker {
         return;
       }
       case 'error': {
-        const conn = this.connFor(call.fd, call.tuple);
+        const conn = this.connFor(keyOf(call.pid, call.fd), call.tuple);
         if (!conn) return;
         const reset = call.errno === 'ECONNRESET' || call.errno === 'EPIPE';
         conn.pendingReason ??= { reason: reset ? 'reset' : 'error', code: call.errno };
         return;
       }
       case 'close': {
-        const conn = this.byFd.get(call.fd);
-        this.fresh.delete(call.fd);
+        const key = keyOf(call.pid, call.fd);
+        const conn = this.byFd.get(key);
+        this.fresh.delete(key);
         if (!conn) return;
         if (call.read) this.reconcile(conn, 'read', call.read);
         if (call.write) this.reconcile(conn, 'write', call.write);
-        this.endFd(call.fd, conn.pendingReason ?? { reason: 'end', code: null });
+        this.endFd(key, conn.pendingReason ?? { reason: 'end', code: null });
         return;
       }
     }

@@ -16,11 +16,16 @@ export interface FdTotals {
   wouldBlock: number;
 }
 
+/**
+ * `pid`, where given (eBPF), is the process whose fd `fd` is: a followed server may fork workers, and a
+ * restart brings a new process, so fds are told apart by process. strace traces one process: no pid.
+ */
 export type TraceCall =
   | {
       /** A call that moved data: `ret` bytes of the `requested`; `preview` holds its first bytes. */
       kind: 'read' | 'write';
       tid: number;
+      pid?: number;
       fd: number;
       ret: number;
       requested: number;
@@ -31,10 +36,11 @@ export type TraceCall =
       tuple: SocketTuple | null;
     }
   | { kind: 'wouldBlock'; tid: number; fd: number; syscall: string; tuple: SocketTuple | null }
-  | { kind: 'error'; tid: number; fd: number; errno: string; syscall: string; tuple: SocketTuple | null }
+  | { kind: 'error'; tid: number; pid?: number; fd: number; errno: string; syscall: string; tuple: SocketTuple | null }
   | {
       kind: 'close';
       tid: number;
+      pid?: number;
       fd: number;
       /** Final kernel totals per direction (eBPF), or null (strace: every call was seen). */
       read: FdTotals | null;
@@ -42,7 +48,13 @@ export type TraceCall =
     }
   | { kind: 'accept'; tid: number; fd: number }
   /** eBPF found `fd` to be a connection on the watched port; `fresh` when it was just accepted. */
-  | { kind: 'socket'; tid: number; fd: number; fresh: boolean; tuple: SocketTuple }
+  | { kind: 'socket'; tid: number; pid?: number; fd: number; fresh: boolean; tuple: SocketTuple }
+  /** The kernel's totals of a connection some of whose calls were counted but not shown (eBPF's detail budget). */
+  | { kind: 'totals'; pid: number; fd: number; read: FdTotals; write: FdTotals }
+  /** A process began listening on the watched port (eBPF follows it from then on: a restart). */
+  | { kind: 'listen'; pid: number }
+  /** A followed process exited (eBPF). */
+  | { kind: 'exit'; pid: number }
   /** The tracer could not hand over this many lines (eBPF's output buffer overflowed). */
   | { kind: 'lost'; count: number };
 

@@ -7,7 +7,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import type { WatchMechanism } from '../../shared/watch.ts';
 import { WATCH_PREVIEW_BYTES } from '../../shared/limits.ts';
-import { bpftraceScript } from './bpftrace-script.ts';
+import { BPF_MAP_KEYS, bpftraceScript } from './bpftrace-script.ts';
 import { parseBpftraceLine } from './bpftrace-line.ts';
 import { StraceLineParser } from './strace-line.ts';
 import type { TraceCall } from './trace-call.ts';
@@ -53,7 +53,7 @@ export class TracerProcess {
     if (existsSync("/usr/bin/setpriv")) argv = ['/usr/bin/setpriv', '--pdeathsig', 'KILL', '--', ...argv];
     const child = spawn(argv[0]!, argv.slice(1), {
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, BPFTRACE_PERF_RB_PAGES: PERF_RB_PAGES },
+      env: { ...process.env, BPFTRACE_PERF_RB_PAGES: PERF_RB_PAGES, BPFTRACE_MAP_KEYS_MAX: String(BPF_MAP_KEYS) },
     });
     this.child = child;
     const strace = this.mechanism === 'strace' ? new StraceLineParser(this.pid) : null;
@@ -68,6 +68,7 @@ export class TracerProcess {
       for (const line of lines) {
         if (!this.ready && (strace ? /^strace: Process \d+ attached/.test(line) : line === 'READY')) this.markReady();
         if (strace && line.startsWith('strace: ')) this.keepStderr(line + '\n');
+        if (!strace && line === 'B') this.fail('error: the saved registers do not hold the syscall arguments on this kernel (bpftrace-script.ts: argsAtExit)');
         const call = strace ? strace.push(line) : parseBpftraceLine(line);
         if (call) this.events.onCall(call);
       }
@@ -78,6 +79,11 @@ export class TracerProcess {
     } else child.stdout!.resume();
     child.on('error', (err) => this.finish(err.message));
     child.on('exit', (code, signal) => this.finish(this.stopping ? null : failure(this.stderr, code, signal)));
+  }
+
+  /** The tracer's own process id (tests check that a restart of the watched server kept the same tracer). */
+  get childPid(): number | null {
+    return this.child?.pid ?? null;
   }
 
   get isReady(): boolean {
@@ -96,6 +102,12 @@ export class TracerProcess {
       const force = setTimeout(() => child.kill('SIGKILL'), 3000);
       force.unref();
     });
+  }
+
+  /** A tracer that cannot be trusted is stopped, and its exit says why. */
+  private fail(reason: string): void {
+    this.keepStderr(reason + '\n');
+    this.child?.kill('SIGKILL');
   }
 
   private keepStderr(text: string): void {

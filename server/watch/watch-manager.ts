@@ -1,6 +1,9 @@
 // The watches: for each port, find who listens (polling the socket table while waiting, and while
 // attached to notice an exit), attach a tracer to it, feed its calls to a CallTracker, and follow a
 // restart to the new process. States: waiting → attached; unavailable when no mechanism can trace.
+// eBPF follows a restart in the kernel (whoever listens on the port joins the traced processes, and
+// says so with a `listen` call): the same program goes on, so a restart is attached as soon as it
+// listens. strace traces one process: a restart needs a new strace, found by polling.
 import { MAX_WATCHES, WATCH_POLL_MS } from '../../shared/limits.ts';
 import type { Watch, WatchMechanism, WatchState } from '../../shared/watch.ts';
 import type { Socket } from 'node:net';
@@ -10,7 +13,7 @@ import { nowMs } from '../events/clock.ts';
 import type { Recorder } from '../events/recorder.ts';
 import { unavailableReason } from './availability.ts';
 import { CallTracker } from './call-tracker.ts';
-import { type Listener, lookupListener, stillListening } from './listener-lookup.ts';
+import { commandOf, type Listener, listeningInodes, lookupListener, processAlive, readTcpTables, stillListening } from './listener-lookup.ts';
 import { TracerProcess } from './tracer-process.ts';
 
 export class WatchError extends Error {
@@ -44,6 +47,10 @@ class WatchEntry {
   timer: NodeJS.Timeout | null = null;
   readyWaiters: (() => void)[] = [];
   lost = 0;
+  /** Processes the eBPF program follows (the first, and each that listened on the port since). */
+  readonly followed = new Set<number>();
+  /** A listener the socket table shows but the program has not said it follows, and since when. */
+  unfollowed: { pid: number; since: number } | null = null;
   constructor(readonly port: number) {}
 }
 
@@ -107,6 +114,11 @@ export class WatchManager {
     return new Promise((resolve) => entry.readyWaiters.push(() => resolve(this.view(entry))));
   }
 
+  /** The pid of the tracer process of the watch on `port` (tests: eBPF follows a restart with the same one). */
+  tracerPid(port: number): number | null {
+    return this.entries.get(port)?.tracer?.childPid ?? null;
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     await Promise.all([...this.entries.keys()].map((p) => this.remove(p)));
@@ -149,16 +161,64 @@ export class WatchManager {
   private look(e: WatchEntry): void {
     if (e.listener) {
       if (stillListening(e.listener, e.port)) return;
-      // The server exited (or closed its listener): its connections end, and a restart is looked for at once.
-      void this.detach(e, 'EXITED');
+      // The server exited (or closed its listener): eBPF goes on and follows whoever listens next;
+      // strace's connections end, and a restart is looked for at once.
+      if (this.follows(e)) this.listenerGone(e);
+      else void this.detach(e, 'EXITED');
     }
     const found = lookupListener(e.port);
     if (!found.found) {
       if (found.listening) this.setState(e, 'unavailable', `something listens on port ${e.port}, but its process cannot be seen (run tcpscope as root or as that process's user)`);
-      else this.setState(e, 'waiting', null);
+      else if (!this.follows(e) || e.state === 'attached') this.setState(e, 'waiting', null);
       return;
     }
+    if (this.follows(e)) {
+      if (e.followed.has(found.found.pid)) return this.setListener(e, found.found);
+      // Its `listen` line may still be on its way; a listener the program missed (one that listened
+      // before a restart of ours, say) gets a new program after a second.
+      const now = nowMs();
+      if (e.unfollowed?.pid !== found.found.pid) e.unfollowed = { pid: found.found.pid, since: now };
+      if (now - e.unfollowed.since < 1000) return;
+      void this.detach(e, 'EXITED');
+    }
     this.attach(e, found.found, this.deps.mechanisms ?? ['ebpf', 'strace']);
+  }
+
+  /** Whether the watch's tracer follows the port in the kernel (eBPF, in place). */
+  private follows(e: WatchEntry): boolean {
+    return e.tracer?.mechanism === 'ebpf' && e.tracer.isReady;
+  }
+
+  private setListener(e: WatchEntry, listener: Listener): void {
+    e.listener = listener;
+    e.unfollowed = null;
+    e.tracker?.setRef({ port: e.port, pid: listener.pid, command: listener.command });
+    this.setState(e, 'attached', null);
+  }
+
+  /** The listener went away under eBPF: a dead process's connections end; the program waits for the next. */
+  private listenerGone(e: WatchEntry): void {
+    const pid = e.listener!.pid;
+    if (!processAlive(pid)) e.tracker?.endPid(pid);
+    e.listener = null;
+    this.setState(e, 'waiting', null);
+  }
+
+  /** eBPF saw `pid` start listening on the port: from its listen() on, its calls are traced. */
+  private onListen(e: WatchEntry, pid: number): void {
+    e.followed.add(pid);
+    if (e.listener?.pid === pid) return;
+    if (e.listener && !processAlive(e.listener.pid)) e.tracker?.endPid(e.listener.pid);
+    this.setListener(e, { pid, command: commandOf(pid), inodes: listeningInodes(readTcpTables(), e.port) });
+  }
+
+  /** eBPF saw a followed process exit: its connections end, and the watch waits for a restart. */
+  private onExit(e: WatchEntry, pid: number): void {
+    e.followed.delete(pid);
+    e.tracker?.endPid(pid);
+    if (e.listener?.pid !== pid) return;
+    e.listener = null;
+    this.setState(e, 'waiting', null);
   }
 
   private attach(e: WatchEntry, listener: Listener, mechanisms: WatchMechanism[]): void {
@@ -170,6 +230,9 @@ export class WatchManager {
         continue;
       }
       e.listener = listener;
+      e.followed.clear();
+      e.followed.add(listener.pid);
+      e.unfollowed = null;
       const tracker = new CallTracker({
         registry: this.deps.registry,
         recorder: this.deps.recorder,
@@ -178,10 +241,16 @@ export class WatchManager {
       });
       const tracer = new TracerProcess(mechanism, listener.pid, e.port, {
         onCall: (call) => {
-          if (e.tracker === tracker) tracker.handle(call);
+          if (e.tracker !== tracker) return;
+          if (call.kind === 'listen') this.onListen(e, call.pid);
+          else if (call.kind === 'exit') this.onExit(e, call.pid);
+          else tracker.handle(call);
         },
         onReady: () => {
-          if (e.tracer === tracer) this.setState(e, 'attached', null);
+          if (e.tracer !== tracer) return;
+          // The process may have exited while the program was being built: then it waits for a restart.
+          if (processAlive(listener.pid)) this.setState(e, 'attached', null);
+          else this.listenerGone(e);
         },
         onExit: (reason) => {
           if (e.tracer !== tracer) return;

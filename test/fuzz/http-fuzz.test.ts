@@ -48,7 +48,7 @@ const query = fc.dictionary(fc.string({ maxLength: 12 }), fc.oneof(fc.string({ m
 describe('HTTP fuzz', () => {
   it('finds the routes it fuzzes', () => {
     const names = routes.map((r) => `${r.method} ${r.path}`);
-    for (const r of ['GET /api/config', 'PATCH /api/config', 'POST /api/bursts', 'GET /api/events', 'GET /api/connections', 'GET /api/limits']) {
+    for (const r of ['GET /api/config', 'PATCH /api/config', 'POST /api/bursts', 'GET /api/events', 'GET /api/connections', 'GET /api/limits', 'GET /api/watches', 'POST /api/watches', 'DELETE /api/watches/:port']) {
       expect(names).toContain(r);
     }
   });

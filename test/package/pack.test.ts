@@ -7,6 +7,11 @@ import { once } from 'node:events';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type InstalledPackage, packAndInstall, type RunningCommand, startInstalled } from './installed-tcpscope.ts';
+import { type ServerProcess, startServer, until } from '../watch/watch-helpers.ts';
+
+const PY_BLOCKING = path.join(path.dirname(new URL(import.meta.url).pathname), '../watch/servers/python/blocking_server.py');
+// bpftrace compiles its program first: seconds on an idle machine, a minute on a loaded one.
+const ATTACH_DEADLINE_MS = 150_000;
 
 const PACK_AND_INSTALL_DEADLINE_MS = 300_000;
 
@@ -81,5 +86,48 @@ describe('the packed package, installed into an empty folder', () => {
       expect({ code, signal }, run.output()).toEqual({ code: 0, signal: null });
       expect(run.output()).toMatch(/SIGTERM, shutting down/);
     });
+  });
+
+  describe('tcpscope --watch PORT, run from the install folder against a real server', () => {
+    let srv: ServerProcess;
+    let run: RunningCommand;
+
+    beforeAll(async () => {
+      srv = await startServer(['python3', PY_BLOCKING, '0', '1024']);
+      run = await startInstalled(pkg, ['--http-port', '0', '--tcp-port', '0', '--no-capture', '--watch', String(srv.port)]);
+    });
+
+    afterAll(async () => {
+      if (run && run.child.exitCode === null && run.child.signalCode === null) process.kill(-run.child.pid!, 'SIGKILL');
+      await srv?.kill();
+    });
+
+    it('attaches to the server on the port and shows its read of 21 (requested 1024)', async () => {
+      type W = { port: number; state: string; pid: number | null; via: string | null; reason: string | null };
+      const attached = await until(
+        async () => {
+          const list = (await (await fetch(`${run.httpUrl}/api/watches`)).json()) as W[];
+          const w = list.find((x) => x.port === srv.port);
+          if (w?.state === 'unavailable') throw new Error(`the watch is unavailable: ${w.reason}\n${run.output()}`);
+          return w?.state === 'attached' ? w : null;
+        },
+        ATTACH_DEADLINE_MS,
+        `the installed tcpscope's watch on ${srv.port} to attach`,
+      );
+      expect(attached).toMatchObject({ pid: srv.pid, via: expect.stringMatching(/^(ebpf|strace)$/) });
+      expect(await tutorialBurst(srv.port)).toBe('Received: 21');
+      const read = await until(
+        async () => {
+          const events = (await (await fetch(`${run.httpUrl}/api/events?kind=read`)).json()) as { length: number; requested?: number; connId: number }[];
+          return events.find((e) => e.length === 21) ?? null;
+        },
+        20_000,
+        'the watched read of 21 in GET /api/events',
+      );
+      expect(read).toMatchObject({ length: 21, requested: 1024 });
+      const conns = (await (await fetch(`${run.httpUrl}/api/connections`)).json()) as { id: number; origin: string; watch?: { pid: number } }[];
+      expect(conns.find((c) => c.id === read.connId)).toMatchObject({ origin: 'watched', watch: { pid: srv.pid } });
+      expect(srv.child.exitCode).toBeNull();
+    }, ATTACH_DEADLINE_MS + 60_000);
   });
 });

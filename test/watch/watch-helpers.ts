@@ -73,10 +73,10 @@ export function eventsUntil(scope: Tcpscope, done: (all: StoredEvent[]) => boole
 }
 
 /** Polls `check` every 50 ms until it returns a value; rejects naming `what` after `ms`. */
-export async function until<T>(check: () => T | null | undefined | false, ms: number, what: string): Promise<T> {
+export async function until<T>(check: () => T | null | undefined | false | Promise<T | null | undefined | false>, ms: number, what: string): Promise<T> {
   const deadline = Date.now() + ms;
   for (;;) {
-    const v = check();
+    const v = await check();
     if (v) return v;
     if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 50));

@@ -99,20 +99,28 @@ describe('the watched server keeps serving, and a restart is picked up', () => {
     const port = first.port;
     cleanup.push(() => first.kill());
     const scope = await watchedScope(port, 'ebpf');
+    const tracer = scope.watches.tracerPid(port);
+    expect(tracer).not.toBeNull();
     expect((await threeWrites(port)).reply).toBe('Received: 21');
     // Restart: the old process exits, a new one listens on the same port.
     await first.kill();
     const second = await server(['python3', PY_BLOCKING, String(port), '1024']);
+    // The running eBPF program follows the port: no new program to compile, so the deadline is the
+    // listen line's, not a compile's.
     const attached = await until(
       () => scope.watches.get(port)?.state === 'attached' && scope.watches.get(port)?.pid === second.pid && scope.watches.get(port),
-      ATTACH_MS,
-      `the watch to attach to the new pid ${second.pid}`,
+      20000,
+      `the watch to attach to the new pid ${second.pid} (the running eBPF program following the port)`,
     );
-    expect(attached.pid).toBe(second.pid);
-    const closed = eventsUntil(scope, (all) => all.some((e) => e.kind === 'close'), 20000, 'a connection of the new process to close');
+    expect(attached).toMatchObject({ pid: second.pid, via: 'ebpf', command: expect.stringContaining('blocking_server.py') });
+    expect(scope.watches.tracerPid(port)).toBe(tracer);
+    const closed = eventsUntil(scope, (all) => all.some((e) => e.kind === 'close' && e.connId !== undefined && all.some((o) => o.kind === 'open' && o.connId === e.connId && o.watch?.pid === second.pid)), 20000, 'a connection of the new process to close');
     expect((await threeWrites(port)).reply).toBe('Received: 21');
     const events = await closed;
-    expect(events.find((e) => e.kind === 'open')).toMatchObject({ watch: { pid: second.pid } });
+    const open = events.find((e) => e.kind === 'open' && e.watch?.pid === second.pid)!;
+    expect(open).toMatchObject({ watch: { pid: second.pid } });
+    // The new process's own read: one of 21, asked for 1024.
+    expect(events.filter((e) => e.kind === 'read' && e.connId === open.connId).map((e) => [e.kind === 'read' && e.length, e.kind === 'read' && e.requested])).toEqual([[21, 1024]]);
     // Removal detaches; the server goes on serving.
     const del = await fetch(`${scope.httpUrl}/api/watches/${port}`, { method: 'DELETE' });
     expect(del.status).toBe(204);
@@ -141,9 +149,15 @@ describe('the API', () => {
     const created = await json<{ state: string; pid: number | null }>(scope, 'POST', '/api/watches', { port: free });
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ state: 'waiting', pid: null });
-    expect((await json(scope, 'POST', '/api/watches', { port: free })).status).toBe(409);
+    const again = await fetch(`${scope.httpUrl}/api/watches`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ port: free }) });
+    // The shared refusal (server/security/refuse.ts): the API's error shape, never cached.
+    expect(again.status).toBe(409);
+    expect(again.headers.get('cache-control')).toBe('no-store');
+    expect(await again.json()).toEqual({ statusCode: 409, error: 'Conflict', message: `body.port: ${free} is watched already` });
     expect((await fetch(`${scope.httpUrl}/api/watches/${free}`, { method: 'DELETE' })).status).toBe(204);
-    expect((await fetch(`${scope.httpUrl}/api/watches/${free}`, { method: 'DELETE' })).status).toBe(404);
+    const gone = await fetch(`${scope.httpUrl}/api/watches/${free}`, { method: 'DELETE' });
+    expect(gone.status).toBe(404);
+    expect(await gone.json()).toEqual({ statusCode: 404, error: 'Not Found', message: `params.port: ${free} is not watched` });
   });
 });
 
