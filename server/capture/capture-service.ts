@@ -115,6 +115,8 @@ export function createCaptureService(opts: CaptureServiceOptions): CaptureServic
   // Per captured frame: a peek at its TCP header decides; only segments shown in detail are decoded
   // whole and become objects. A summarised segment costs the peek, a count and its frame's bytes.
   function onRecord(record: PcapRecord, linkType: number, from: TcpdumpSource): void {
+    // A capture already replaced (its last frames after a quick second change): its successors have them.
+    if (from !== source && from !== leaving?.source) return;
     const data = record.data;
     const peeked = peekSegment(linkType, data, ports, peek);
     if (leaving !== null && !handedOver(leaving, from, peeked, data)) return;

@@ -12,6 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
+import { AxeBuilder } from '@axe-core/playwright';
 import { useBrowser } from './browser.ts';
 import { startTcpscope, type Tcpscope } from '../../server/app.ts';
 import type { Watch } from '../../shared/watch.ts';
@@ -50,8 +51,10 @@ async function open(viewport: { width: number; height: number }): Promise<{ scop
   // strace attaches in well under a second; the page works the same with either mechanism.
   const scope = await startTcpscope({ httpPort: 0, tcpPort: 0, capture: false, watchMechanisms: ['strace'] });
   cleanups.push(() => scope.close());
-  const page = await e2e.browser.newPage({ viewport });
-  cleanups.push(() => page.close());
+  // A context of our own: axe injects itself into every frame of it.
+  const context = await e2e.browser.newContext({ viewport });
+  cleanups.push(() => context.close());
+  const page = await context.newPage();
   e2e.failOnPageErrors(page);
   page.setDefaultTimeout(20_000);
   await page.goto(`${scope.httpUrl}/`);
@@ -126,6 +129,9 @@ describe('the watch panel', () => {
       await read.click();
       await page.getByTestId('detail-requested').filter({ hasText: 'read 21 of 1024 requested' }).waitFor();
       expect(await sidewaysOverflow(page)).toBeLessThanOrEqual(0);
+      // The watch panel, the badge, the note and the detail keep the page's contrast and names.
+      const axe = await new AxeBuilder({ page }).analyze();
+      expect(axe.violations.filter((v) => v.impact === 'critical' || v.impact === 'serious').map((v) => `${v.id}: ${v.nodes[0]?.target.join(' ')}`)).toEqual([]);
 
       // Removed: the page lists no watch, tracing stops, and the server goes on serving.
       await panel.getByRole('button', { name: `Stop watching ${srv.port}` }).click();
