@@ -13,6 +13,8 @@ export interface Handover {
   admit(from: HandoverSide, frame: Uint8Array): boolean;
   /** The old capture has stopped: from the first frame of the new one that it never delivered, the handover is over. */
   oldStopped(): void;
+  /** Lets go of everything held: frames arriving later pass unchecked. */
+  end(): void;
   /** Nothing is held any more: the caller may drop this object. */
   readonly done: boolean;
   /** Second copies dropped so far. Above 0, the two captures overlap: the old one can stop. */
@@ -69,6 +71,7 @@ export function createHandover(maxHeld = HANDOVER_MAX_HELD): Handover {
       if (mine.size > maxHeld) mine.delete(mine.keys().next().value!);
       return true;
     },
+    end: finish,
     oldStopped() {
       oldGone = true;
       sides.new.clear();

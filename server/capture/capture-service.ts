@@ -84,7 +84,8 @@ interface Leaving {
   ports: ReadonlySet<number>;
   handover: Handover;
   timer: NodeJS.Timeout | null;
-  stopping: boolean;
+  /** Set once retiring began: resolves when the old capture has exited. */
+  stopped: Promise<void> | null;
 }
 
 export { NO_CAPTURE_REASON };
@@ -156,10 +157,9 @@ export function createCaptureService(opts: CaptureServiceOptions): CaptureServic
 
   /** During a handover: false for the second copy of a frame both captures saw, or a frame of neither. */
   function handedOver(l: Leaving, from: TcpdumpSource, peeked: boolean, data: Uint8Array): boolean {
-    const side = from === source ? 'new' : from === l.source ? 'old' : null;
-    if (side === null) return false; // a capture retired by a quicker second change: its successor has these
+    const side = from === source ? 'new' : 'old';
     // A frame of a port only one filter covers comes once; an unreadable one goes by its bytes.
-    const shared = !peeked || (l.ports.has(peek.serverPort) && ports.has(peek.serverPort));
+    const shared = !peeked || (l.ports.has(peek.serverPort) && sourcePorts.has(peek.serverPort));
     if (!shared) return true;
     const admitted = l.handover.admit(side, data);
     if (!admitted) {
@@ -167,8 +167,16 @@ export function createCaptureService(opts: CaptureServiceOptions): CaptureServic
       // A frame both delivered: from here on the new capture sees all the old one would.
       void retire(l);
     }
-    if (l.handover.done && leaving === l) leaving = null;
+    if (l.handover.done) handoverOver(l);
     return admitted;
+  }
+
+  /** The old capture is gone and nothing is left to match: the next change of filter may begin. */
+  function handoverOver(l: Leaving): void {
+    if (leaving !== l) return;
+    if (l.timer !== null) clearTimeout(l.timer);
+    leaving = null;
+    followPorts();
   }
 
   let filterChanges = 0;
@@ -178,6 +186,24 @@ export function createCaptureService(opts: CaptureServiceOptions): CaptureServic
   let retiredDropped = 0;
   let started = false;
   let leaving: Leaving | null = null;
+  /** The ports the current capture's filter covers; `ports` runs ahead of it while a handover is under way. */
+  let sourcePorts: ReadonlySet<number> = new Set(ports);
+  /** Called when a new capture takes over (whenListening waits for the one whose filter is `ports`). */
+  const sourceWaiters: (() => void)[] = [];
+  const filterIsCurrent = (): boolean => sourcePorts.size === ports.size && [...ports].every((p) => sourcePorts.has(p));
+
+  /** True once a capture with the current filter listens; false if capture is off or gave up. */
+  async function whenListening(): Promise<boolean> {
+    for (;;) {
+      const src = source;
+      if (src === null) return false;
+      const ok = await src.whenListening();
+      if (src !== source) continue;
+      if (!ok || filterIsCurrent()) return ok;
+      // A change waits for the handover under way: listen again once its capture takes over.
+      await new Promise<void>((resolve) => sourceWaiters.push(resolve));
+    }
+  }
 
   function makeSource(list: readonly number[]): TcpdumpSource {
     const src: TcpdumpSource = createTcpdumpSource({
@@ -193,9 +219,12 @@ export function createCaptureService(opts: CaptureServiceOptions): CaptureServic
 
   let source: TcpdumpSource | null = opts.enabled ? makeSource([...ports]) : null;
 
-  async function retire(l: Leaving): Promise<void> {
-    if (l.stopping) return;
-    l.stopping = true;
+  function retire(l: Leaving): Promise<void> {
+    l.stopped ??= retireNow(l);
+    return l.stopped;
+  }
+
+  async function retireNow(l: Leaving): Promise<void> {
     if (l.timer !== null) clearTimeout(l.timer);
     l.timer = null;
     await l.source.stop();
@@ -203,8 +232,17 @@ export function createCaptureService(opts: CaptureServiceOptions): CaptureServic
     retiredRestarts += s.restarts;
     retiredDropped += s.droppedByKernel;
     l.handover.oldStopped();
-    if (l.handover.done && leaving === l) leaving = null;
     opts.onStateChange?.(state());
+    if (l.handover.done) handoverOver(l);
+    else {
+      // The new capture delivers its copies of the old one's last frames within milliseconds; should no
+      // frame at all come, what is left to match is let go after the grace.
+      l.timer = setTimeout(() => {
+        l.handover.end();
+        handoverOver(l);
+      }, HANDOVER_GRACE_MS);
+      l.timer.unref();
+    }
   }
 
   function setWatchedPorts(list: readonly number[]): void {
@@ -214,26 +252,33 @@ export function createCaptureService(opts: CaptureServiceOptions): CaptureServic
     ports.clear();
     for (const p of next) ports.add(p);
     for (const p of before) if (!next.has(p)) gate.forgetPort(p);
-    if (source === null) return; // --no-capture: sampling alone, which reads `ports` at each run
+    followPorts();
+  }
+
+  /**
+   * Brings the capture's filter to `ports`: a new tcpdump takes over from the current one. One handover at
+   * a time: a change made during one is taken up when it ends (about a second), so no capture is ever cut
+   * short before its successor captures.
+   */
+  function followPorts(): void {
+    if (source === null || leaving !== null) return; // --no-capture (sampling reads `ports` itself), or later
+    if (filterIsCurrent()) return;
     filterChanges++;
     if (!started) {
       source = makeSource([...ports]);
+      sourcePorts = new Set(ports);
       return;
     }
-    // A change while one is still handing over: the capture in between is redundant, the oldest goes.
-    if (leaving !== null) {
-      const older = leaving;
-      void retire(older);
-      leaving = null;
-    }
-    const l: Leaving = { source, ports: before, handover: createHandover(), timer: null, stopping: false };
+    const l: Leaving = { source, ports: sourcePorts, handover: createHandover(), timer: null, stopped: null };
     leaving = l;
     source = makeSource([...ports]);
+    sourcePorts = new Set(ports);
+    for (const w of sourceWaiters.splice(0)) w();
     const fresh = source;
     fresh.start();
     void fresh.whenListening().then((ok) => {
-      if (l.stopping) return;
-      if (!ok || source !== fresh) void retire(l);
+      if (l.stopped !== null) return;
+      if (!ok) void retire(l);
       else {
         l.timer = setTimeout(() => void retire(l), HANDOVER_GRACE_MS);
         l.timer.unref();
@@ -244,7 +289,7 @@ export function createCaptureService(opts: CaptureServiceOptions): CaptureServic
 
   function state(): CaptureState {
     const cur = source?.state() ?? { active: false, reason: NO_CAPTURE_REASON, restarts: 0, droppedByKernel: 0 };
-    const old = leaving !== null && !leaving.stopping ? leaving.source.state() : null;
+    const old = leaving !== null && leaving.stopped === null ? leaving.source.state() : null;
     // While the new capture starts, the old one still captures: the wire view is not off in between.
     const shown = !cur.active && old?.active ? old : cur;
     const summary = gate.totals();
@@ -278,7 +323,10 @@ export function createCaptureService(opts: CaptureServiceOptions): CaptureServic
       sampler?.stop();
       const l = leaving;
       leaving = null;
+      for (const w of sourceWaiters.splice(0)) w();
+      if (l?.timer) clearTimeout(l.timer);
       await Promise.all([source?.stop(), l ? retire(l) : undefined]);
+      if (l?.timer) clearTimeout(l.timer);
     },
     setWatchedPorts,
     ports: () => [...ports],
@@ -296,7 +344,7 @@ export function createCaptureService(opts: CaptureServiceOptions): CaptureServic
       sampler?.nudge();
     },
     pcapFor: (connId) => frames.pcapOf(connId),
-    whenListening: () => source?.whenListening() ?? Promise.resolve(false),
+    whenListening,
     sampleNow: () => sampler?.sampleOnce() ?? Promise.resolve(),
   };
 }
