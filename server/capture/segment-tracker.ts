@@ -1,7 +1,8 @@
-// Turns decoded segments into `segment` events: tells the direction by which end is a server port (the echo
-// port or a watched one), keeps each 4-tuple's starting sequence numbers (for Wireshark's relative numbers) and window scales,
-// and holds a connection's segments until the echo server has logged its accept (the handshake is
-// on the wire before accept returns, and the capture pipe may deliver it before or after).
+// Turns decoded segments into `segment` events: tells the direction by which end is a server port (the
+// echo port or a watched one), keeps each 4-tuple's starting sequence numbers (for Wireshark's relative
+// numbers) and window scales, and holds a connection's segments until its accept is logged (the echo
+// server's accept, or a watched server's first traced call on it: the handshake is on the wire before,
+// and the capture pipe may deliver it before or after).
 // No I/O and no clock: time is the capture's own timestamps.
 import { CAPTURE_PENDING_MAX_BYTES, EVENT_HEX_MAX_BYTES } from '../../shared/limits.ts';
 import type { Direction, UnsequencedSegment } from '../../shared/wire.ts';

@@ -1,5 +1,5 @@
-// Samples the kernel's view of every open connection on the echo port and the watched ports with `ss -tin`: one ss run per
-// tick for all of them (never one per connection), every 250 ms while data moves and every second
+// Samples the kernel's view of every open connection on the echo port and the watched ports with
+// `ss -tin`: one ss run per tick for all of them (never one per connection), every 250 ms while data moves and every second
 // otherwise, and none while no connection is open. An idle socket (empty queues) whose state did not
 // change is reported again only after `unchangedEveryMs`, so idle connections do not crowd real events
 // out of the store; one with bytes stuck in a queue is reported at every tick, as that is the story.
