@@ -146,7 +146,15 @@ export async function startTcpscope(options: Partial<TcpscopeOptions> = {}): Pro
   const configHistory = new ConfigHistory(config, recorder);
 
   const tcpPort = await echo.listen(tcpHostsFor(tcpHost), options.tcpPort ?? 0);
-  const capture = attachCapture({ port: tcpPort, enabled: options.capture ?? true, command: options.captureCommand, registry, recorder, hub });
+  const capture = attachCapture({
+    port: tcpPort,
+    watchedPorts: (options.watch ?? []).filter((p) => p !== tcpPort),
+    enabled: options.capture ?? true,
+    command: options.captureCommand,
+    registry,
+    recorder,
+    hub,
+  });
   const watches = new WatchManager({
     registry,
     recorder,
@@ -203,6 +211,10 @@ export async function startTcpscope(options: Partial<TcpscopeOptions> = {}): Pro
   }
   const httpPort = (app.server.address() as { port: number }).port;
   for (const port of options.watch ?? []) watches.add(port);
+  // The wire view covers the watched ports too: capture and sampling follow the watch set (started above
+  // with the --watch ports, so these adds change nothing).
+  capture.setWatchedPorts(watches.list().map((w) => w.port));
+  watches.onPortsChange((ports) => capture.setWatchedPorts(ports));
 
   return {
     httpUrl: `http://${urlHost(host)}:${httpPort}`,

@@ -122,6 +122,15 @@ export const CaptureStateSchema = z.object({
   summarizedByConn: z.array(z.object({ connId: z.number().int().nonnegative(), segments: z.number().int().nonnegative() })).optional(),
   /** The detail budget: plain segments per second sent as events, over all connections. */
   detailSegmentsPerSec: z.number().int().nonnegative().optional(),
+  /** The server ports captured and sampled: the echo port, then each watched server's. */
+  ports: z.array(z.number().int().min(1).max(65535)).optional(),
+  /**
+   * How often the filter changed with the watches: each time a new tcpdump took over from the old one,
+   * which ran on until the new one captured, so no frame fell in between. `handoverDuplicates` counts
+   * the frames both saw meanwhile, passed on once.
+   */
+  filterChanges: z.number().int().nonnegative().optional(),
+  handoverDuplicates: z.number().int().nonnegative().optional(),
 });
 export type CaptureState = z.infer<typeof CaptureStateSchema>;
 

@@ -19,6 +19,7 @@ import { ScenariosPanel } from './scenarios/scenarios-panel.tsx';
 import { LiveOnly } from './session/live-only.tsx';
 import { SessionBar } from './session/session-bar.tsx';
 import { WatchPanel } from './watch/watch-panel.tsx';
+import { EchoOnlyNote } from './watch/echo-only-note.tsx';
 import { linkedConnection } from './session/view-link.ts';
 import { RibbonStack } from './views/ribbon-stack.tsx';
 import { scenarioSelection } from './scenarios/scenario-selection.ts';
@@ -45,6 +46,7 @@ export function App() {
             <BurstForm />
           </LiveOnly>
           <ViewSwitch view={view} onChange={setView} />
+          <EchoOnlyNote conn={selected} />
         </div>
         <ScenariosPanel
           onRan={(run) => {

@@ -1,5 +1,5 @@
-// Connects the capture service to the running echo server: accepted and closed connections go to the
-// capture, captured segments and socket samples come back as recorded events of their connection,
+// Connects the capture service to the running echo server: accepted and closed connections (the echo
+// server's and the watched servers') go to the capture, captured segments and socket samples come back as recorded events of their connection,
 // and data moving through the echo server speeds up socket sampling.
 import type { UnsequencedWireEvent } from '../../shared/wire.ts';
 import type { ConnectionRegistry } from '../echo/connection-registry.ts';
@@ -14,6 +14,8 @@ const ACTIVITY_NUDGE_MS = 100;
 export interface AttachCaptureOptions {
   /** The echo server's port. */
   port: number;
+  /** Watched servers' ports at the start (the capture follows later changes through setWatchedPorts). */
+  watchedPorts?: readonly number[];
   /** False with --no-capture. Socket sampling runs either way. */
   enabled: boolean;
   /** Replaces tcpdump's argv (tests simulate a capture program that fails). */
@@ -27,6 +29,7 @@ export function attachCapture(opts: AttachCaptureOptions): CaptureService {
   const { registry, recorder, hub } = opts;
   const capture = createCaptureService({
     port: opts.port,
+    watchedPorts: opts.watchedPorts ?? [],
     enabled: opts.enabled,
     ...(opts.command ? { command: opts.command } : {}),
     emit: (ev) => {

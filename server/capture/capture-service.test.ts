@@ -286,6 +286,9 @@ describe('capture service (real tcpdump on lo)', () => {
         segmentsSummarized: 0,
         summarizedByConn: [],
         detailSegmentsPerSec: CAPTURE_DETAIL_SEGMENTS_PER_SEC,
+        ports: [h.port],
+        filterChanges: 0,
+        handoverDuplicates: 0,
       });
       expect(changes.at(-1)).toEqual(h.svc.state());
       // The echo server and the socket samples go on without capture.
@@ -377,6 +380,9 @@ describe('capture service (real tcpdump on lo)', () => {
         segmentsSummarized: 0,
       summarizedByConn: [],
       detailSegmentsPerSec: CAPTURE_DETAIL_SEGMENTS_PER_SEC,
+      ports: [h.port],
+      filterChanges: 0,
+      handoverDuplicates: 0,
     });
     expect(NO_CAPTURE_REASON).toBe('turned off with --no-capture');
   });

@@ -1,19 +1,23 @@
 // The wire view behind one small interface: tcpdump's frames become `segment` events of the
-// connections the echo server accepted, ss's view of their sockets becomes `sample` events, and each
-// connection's frames are kept for a pcap download. Knows nothing of HTTP: the server wires it in.
+// connections the echo server accepted (and of the watched servers' connections), ss's view of their
+// sockets becomes `sample` events, and each connection's frames are kept for a pcap download. Knows
+// nothing of HTTP: the server wires it in.
 import { NO_CAPTURE_REASON, type CaptureState, type UnsequencedWireEvent } from '../../shared/wire.ts';
 import { createFrameStore, type FrameStoreLimits, type StoredFrame } from './frame-store.ts';
 import { decodeFrame } from './packet-decode.ts';
 import { createSegmentTracker, type ConnectionTuple, type TrackerLimits } from './segment-tracker.ts';
 import type { PcapRecord } from './pcap-reader.ts';
 import { createSegmentGate, DEFAULT_GATE_OPTIONS, type GateOptions } from './segment-gate.ts';
+import { createHandover, type Handover } from './capture-handover.ts';
 import { newPeek, peekSegment } from './segment-peek.ts';
 import { createSsSampler } from './ss-sampler.ts';
-import { createTcpdumpSource, type BackoffOptions } from './tcpdump-source.ts';
+import { createTcpdumpSource, type BackoffOptions, type TcpdumpSource } from './tcpdump-source.ts';
 
 export interface CaptureServiceOptions {
-  /** The echo server's TCP port: the capture filter and the sampler look at it alone. */
+  /** The echo server's TCP port: the capture filter and the sampler look at it and the watched ports. */
   port: number;
+  /** Watched servers' ports to capture from the start; setWatchedPorts changes them later. */
+  watchedPorts?: readonly number[];
   /** False with --no-capture: no tcpdump is run. */
   enabled: boolean;
   /** argv replacing tcpdump's; tests use it to simulate a failing capture program. */
@@ -36,6 +40,13 @@ export interface CaptureServiceOptions {
 /** How often, at most, a change in the summarised counts is announced as a state change. */
 const SUMMARY_STATE_EVERY_MS = 1000;
 
+/**
+ * After the new capture listens, how long the old one runs on when no frame shows the two overlap (no
+ * traffic on the ports both cover): with --immediate-mode tcpdump hands a frame over within milliseconds,
+ * so by then the old one has delivered all it captured.
+ */
+export const HANDOVER_GRACE_MS = 1000;
+
 /** The parts of an accepted connection the capture needs (a `Connection` row fits). */
 export interface AcceptedConnection extends ConnectionTuple {
   id: number;
@@ -57,19 +68,39 @@ export interface CaptureService {
   whenListening(): Promise<boolean>;
   /** Sample the sockets now (the timer does it on its own; tests use this to synchronise). */
   sampleNow(): Promise<void>;
+  /**
+   * The watched servers' ports changed: sampling follows at its next run; the capture starts a tcpdump with
+   * the new filter and stops the old one once the new one captures (frames both see go through once).
+   */
+  setWatchedPorts(ports: readonly number[]): void;
+  /** The server ports captured and sampled: the echo port first, then the watched ones. */
+  ports(): number[];
+}
+
+/** The capture being replaced while its successor starts (see capture-handover.ts). */
+interface Leaving {
+  source: TcpdumpSource;
+  /** The ports its filter covers. */
+  ports: ReadonlySet<number>;
+  handover: Handover;
+  timer: NodeJS.Timeout | null;
+  /** Set once retiring began: resolves when the old capture has exited. */
+  stopped: Promise<void> | null;
 }
 
 export { NO_CAPTURE_REASON };
 
 export function createCaptureService(opts: CaptureServiceOptions): CaptureService {
   const { port, emit } = opts;
-  const tracker = createSegmentTracker<StoredFrame>(port, opts.trackerLimits);
+  // The echo port and the watched ones; changed in place, so the tracker, the peek and the sampler follow.
+  const ports = new Set<number>([port, ...(opts.watchedPorts ?? [])]);
+  const tracker = createSegmentTracker<StoredFrame>(ports, opts.trackerLimits);
   const frames = createFrameStore(opts.frameLimits);
   let framesSeen = 0;
   let framesMalformed = 0;
   const gateRate = opts.gateOptions?.ratePerSec ?? DEFAULT_GATE_OPTIONS.ratePerSec;
 
-  const sampler = opts.sampling === false ? null : createSsSampler({ port, emit, command: opts.ssCommand });
+  const sampler = opts.sampling === false ? null : createSsSampler({ port: ports, emit, command: opts.ssCommand });
 
   const gate = createSegmentGate(opts.gateOptions);
   const peek = newPeek();
@@ -84,11 +115,14 @@ export function createCaptureService(opts: CaptureServiceOptions): CaptureServic
 
   // Per captured frame: a peek at its TCP header decides; only segments shown in detail are decoded
   // whole and become objects. A summarised segment costs the peek, a count and its frame's bytes.
-  function onRecord(record: PcapRecord, linkType: number): void {
-    framesSeen++;
+  function onRecord(record: PcapRecord, linkType: number, from: TcpdumpSource): void {
+    // A capture already replaced (its last frames after a quick second change): its successors have them.
+    if (from !== source && from !== leaving?.source) return;
     const data = record.data;
-    const peeked = peekSegment(linkType, data, port, peek);
-    if (peeked && gate.judge(peek, port, record.t) === 'summarise') {
+    const peeked = peekSegment(linkType, data, ports, peek);
+    if (leaving !== null && !handedOver(leaving, from, peeked, data)) return;
+    framesSeen++;
+    if (peeked && gate.judge(peek, peek.serverPort, record.t) === 'summarise') {
       const connId = gate.connOf(peek);
       gate.summarised(connId);
       frames.add(connId, { tsSec: record.tsSec, tsNsec: record.tsNsec, data, originalLength: record.originalLength, linkType });
@@ -122,45 +156,180 @@ export function createCaptureService(opts: CaptureServiceOptions): CaptureServic
     }
   }
 
-  const source = opts.enabled
-    ? createTcpdumpSource({
-        port,
-        iface: opts.iface,
-        command: opts.command,
-        backoff: opts.backoff,
-        onChange: () => opts.onStateChange?.(state()),
-        onRecord,
-      })
-    : null;
+  /** During a handover: false for the second copy of a frame both captures saw, or a frame of neither. */
+  function handedOver(l: Leaving, from: TcpdumpSource, peeked: boolean, data: Uint8Array): boolean {
+    const side = from === source ? 'new' : 'old';
+    // A frame of a port only one filter covers comes once; an unreadable one goes by its bytes.
+    const shared = !peeked || (l.ports.has(peek.serverPort) && sourcePorts.has(peek.serverPort));
+    if (!shared) return true;
+    const admitted = l.handover.admit(side, data);
+    if (!admitted) {
+      duplicatesDropped++;
+      // A frame both delivered: from here on the new capture sees all the old one would.
+      void retire(l);
+    }
+    if (l.handover.done) handoverOver(l);
+    return admitted;
+  }
+
+  /** The old capture is gone and nothing is left to match: the next change of filter may begin. */
+  function handoverOver(l: Leaving): void {
+    if (leaving !== l) return;
+    if (l.timer !== null) clearTimeout(l.timer);
+    leaving = null;
+    followPorts();
+  }
+
+  let filterChanges = 0;
+  let duplicatesDropped = 0;
+  /** Restarts and kernel drops of the captures already replaced. */
+  let retiredRestarts = 0;
+  let retiredDropped = 0;
+  let started = false;
+  let leaving: Leaving | null = null;
+  /** The ports the current capture's filter covers; `ports` runs ahead of it while a handover is under way. */
+  let sourcePorts: ReadonlySet<number> = new Set(ports);
+  /** Called when a new capture takes over (whenListening waits for the one whose filter is `ports`). */
+  const sourceWaiters: (() => void)[] = [];
+  const filterIsCurrent = (): boolean => sourcePorts.size === ports.size && [...ports].every((p) => sourcePorts.has(p));
+
+  /** True once a capture with the current filter listens; false if capture is off or gave up. */
+  async function whenListening(): Promise<boolean> {
+    for (;;) {
+      const src = source;
+      if (src === null) return false;
+      const ok = await src.whenListening();
+      if (src !== source) continue;
+      if (!ok || filterIsCurrent()) return ok;
+      // A change waits for the handover under way: listen again once its capture takes over.
+      await new Promise<void>((resolve) => sourceWaiters.push(resolve));
+    }
+  }
+
+  function makeSource(list: readonly number[]): TcpdumpSource {
+    const src: TcpdumpSource = createTcpdumpSource({
+      port: list,
+      iface: opts.iface,
+      command: opts.command,
+      backoff: opts.backoff,
+      onChange: () => opts.onStateChange?.(state()),
+      onRecord: (record, linkType) => onRecord(record, linkType, src),
+    });
+    return src;
+  }
+
+  let source: TcpdumpSource | null = opts.enabled ? makeSource([...ports]) : null;
+
+  function retire(l: Leaving): Promise<void> {
+    l.stopped ??= retireNow(l);
+    return l.stopped;
+  }
+
+  async function retireNow(l: Leaving): Promise<void> {
+    if (l.timer !== null) clearTimeout(l.timer);
+    l.timer = null;
+    await l.source.stop();
+    const s = l.source.state();
+    retiredRestarts += s.restarts;
+    retiredDropped += s.droppedByKernel;
+    l.handover.oldStopped();
+    opts.onStateChange?.(state());
+    if (l.handover.done) handoverOver(l);
+    else {
+      // The new capture delivers its copies of the old one's last frames within milliseconds; should no
+      // frame at all come, what is left to match is let go after the grace.
+      l.timer = setTimeout(() => {
+        l.handover.end();
+        handoverOver(l);
+      }, HANDOVER_GRACE_MS);
+      l.timer.unref();
+    }
+  }
+
+  function setWatchedPorts(list: readonly number[]): void {
+    const next = new Set<number>([port, ...list]);
+    if (next.size === ports.size && [...next].every((p) => ports.has(p))) return;
+    const before: ReadonlySet<number> = new Set(ports);
+    ports.clear();
+    for (const p of next) ports.add(p);
+    for (const p of before) if (!next.has(p)) gate.forgetPort(p);
+    followPorts();
+  }
+
+  /**
+   * Brings the capture's filter to `ports`: a new tcpdump takes over from the current one. One handover at
+   * a time: a change made during one is taken up when it ends (about a second), so no capture is ever cut
+   * short before its successor captures.
+   */
+  function followPorts(): void {
+    if (source === null || leaving !== null) return; // --no-capture (sampling reads `ports` itself), or later
+    if (filterIsCurrent()) return;
+    filterChanges++;
+    if (!started) {
+      source = makeSource([...ports]);
+      sourcePorts = new Set(ports);
+      return;
+    }
+    const l: Leaving = { source, ports: sourcePorts, handover: createHandover(), timer: null, stopped: null };
+    leaving = l;
+    source = makeSource([...ports]);
+    sourcePorts = new Set(ports);
+    for (const w of sourceWaiters.splice(0)) w();
+    const fresh = source;
+    fresh.start();
+    void fresh.whenListening().then((ok) => {
+      if (l.stopped !== null) return;
+      if (!ok) void retire(l);
+      else {
+        l.timer = setTimeout(() => void retire(l), HANDOVER_GRACE_MS);
+        l.timer.unref();
+      }
+    });
+    opts.onStateChange?.(state());
+  }
 
   function state(): CaptureState {
-    const s = source?.state() ?? { active: false, reason: NO_CAPTURE_REASON, restarts: 0, droppedByKernel: 0 };
+    const cur = source?.state() ?? { active: false, reason: NO_CAPTURE_REASON, restarts: 0, droppedByKernel: 0 };
+    const old = leaving !== null && leaving.stopped === null ? leaving.source.state() : null;
+    // While the new capture starts, the old one still captures: the wire view is not off in between.
+    const shown = !cur.active && old?.active ? old : cur;
     const summary = gate.totals();
     return {
-      active: s.active,
-      reason: s.reason,
+      active: shown.active,
+      reason: shown.reason,
       framesSeen,
       framesMalformed,
       framesUnmatched: tracker.stats().unmatched,
-      restarts: s.restarts,
-      framesDropped: s.droppedByKernel,
+      restarts: retiredRestarts + cur.restarts + (old?.restarts ?? 0),
+      framesDropped: retiredDropped + cur.droppedByKernel + (old?.droppedByKernel ?? 0),
       segmentsSummarized: summary.segments,
       summarizedByConn: summary.byConn,
       detailSegmentsPerSec: gateRate,
+      ports: [...ports],
+      filterChanges,
+      handoverDuplicates: duplicatesDropped,
     };
   }
 
   return {
     state,
     start() {
+      started = true;
       source?.start();
       sampler?.start();
     },
     async stop() {
       if (stateTimer !== null) clearTimeout(stateTimer);
       stateTimer = null;
-      await Promise.all([sampler?.stop(), source?.stop()]);
+      const l = leaving;
+      leaving = null;
+      for (const w of sourceWaiters.splice(0)) w();
+      if (l?.timer) clearTimeout(l.timer);
+      await Promise.all([sampler?.stop(), source?.stop(), l ? retire(l) : undefined]);
+      if (l?.timer) clearTimeout(l.timer);
     },
+    setWatchedPorts,
+    ports: () => [...ports],
     notifyOpen(conn) {
       sampler?.track(conn.id, conn);
       for (const r of tracker.open(conn.id, conn)) {
@@ -175,7 +344,7 @@ export function createCaptureService(opts: CaptureServiceOptions): CaptureServic
       sampler?.nudge();
     },
     pcapFor: (connId) => frames.pcapOf(connId),
-    whenListening: () => source?.whenListening() ?? Promise.resolve(false),
+    whenListening,
     sampleNow: () => sampler?.sampleOnce() ?? Promise.resolve(),
   };
 }

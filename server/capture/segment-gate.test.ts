@@ -55,6 +55,15 @@ describe('segment peek', () => {
     expect(c2s({ src: '::1', dst: '::1' }).clientKey).not.toBe(c2s({}).clientKey);
   });
 
+  it('names the server port from a set: the destination if it is one, else the source', () => {
+    const p = newPeek();
+    const ports = new Set([PORT, 8080]);
+    expect(peekSegment(LINKTYPE_ETHERNET, buildFrame({ srcPort: CLIENT, dstPort: 8080 }), ports, p)).toBe(true);
+    expect([p.serverPort, p.clientKey % 2 ** 32 === 0x7f000001, Math.floor(p.clientKey / 2 ** 32)]).toEqual([8080, true, CLIENT]);
+    expect(peekSegment(LINKTYPE_ETHERNET, buildFrame({ srcPort: 8080, dstPort: CLIENT }), ports, p)).toBe(true);
+    expect(p.serverPort).toBe(8080);
+  });
+
   it('leaves a frame it cannot read to the full decoder', () => {
     const frame = buildFrame({ srcPort: CLIENT, dstPort: PORT });
     expect(peekSegment(LINKTYPE_ETHERNET, frame.subarray(0, 40), PORT, newPeek())).toBe(false);
@@ -110,6 +119,26 @@ describe('segment gate', () => {
   it('shows every segment of a flow not yet matched to a connection (the tracker holds or drops them)', () => {
     const gate = createSegmentGate({ ratePerSec: 0, burst: 0 });
     for (let i = 0; i < 5; i++) expect(gate.judge(c2s({ flags: FLAG_ACK, seq: 1 + i, payload: 'y' }), PORT, 0)).toBe('detail');
+  });
+
+  it('keeps the flows to two server ports from one client port apart, and forgets a port on request', () => {
+    const gate = createSegmentGate({ ratePerSec: 0, burst: 0 });
+    const ports = new Set([PORT, 8080]);
+    const at = (dstPort: number, seq: number, flags = FLAG_ACK, payload = 'x'): SegmentPeek => {
+      const p = newPeek();
+      peekSegment(LINKTYPE_ETHERNET, buildFrame({ srcPort: CLIENT, dstPort, flags, seq, payload }), ports, p);
+      return p;
+    };
+    gate.judge(at(PORT, 1), PORT, 0);
+    gate.bind(at(PORT, 1), 1);
+    gate.judge(at(8080, 1), 8080, 0);
+    gate.bind(at(8080, 1), 2);
+    expect(gate.judge(at(PORT, 2), PORT, 0)).toBe('summarise');
+    expect(gate.connOf(at(PORT, 2))).toBe(1);
+    expect(gate.judge(at(8080, 2), 8080, 0)).toBe('summarise');
+    expect(gate.connOf(at(8080, 2))).toBe(2);
+    gate.forgetPort(8080);
+    expect(gate.judge(at(8080, 3), 8080, 0)).toBe('detail'); // unmatched again: the tracker decides
   });
 
   it('forgets a flow\'s connection at a new SYN on the same tuple (a reused port)', () => {

@@ -13,7 +13,7 @@ import type { SegmentPeek } from './segment-peek.ts';
 export interface GateOptions {
   ratePerSec: number;
   burst: number;
-  /** Flows remembered at once; the least recently seen is forgotten first. */
+  /** Flows remembered at once per server port; the least recently seen is forgotten first. */
   maxFlows: number;
   /** Connections whose summarised count is reported; the oldest is forgotten first. */
   connectionsKept: number;
@@ -54,6 +54,8 @@ export interface SegmentGate {
   /** The connection of a segment just judged 'summarise'. */
   connOf(p: SegmentPeek): number;
   summarised(connId: number): void;
+  /** The capture no longer looks at this server port (a watch was removed): its flows are forgotten. */
+  forgetPort(serverPort: number): void;
   /** Plain segments counted but not shown in detail, in all and for the newest connections that had any. */
   totals(): { segments: number; byConn: { connId: number; segments: number }[] };
 }
@@ -65,13 +67,20 @@ const before = (a: number, b: number): boolean => ((a - b) | 0) < 0;
 
 export function createSegmentGate(options: Partial<GateOptions> = {}): SegmentGate {
   const o = { ...DEFAULT_GATE_OPTIONS, ...options };
-  const flows = new Map<number, Flow>();
+  // Per server port (the echo port, each watched one), then per client end: a client port may be reused
+  // towards two servers at once.
+  const flowsByPort = new Map<number, Map<number, Flow>>();
   const byConn = new Map<number, number>();
   let total = 0;
   let tokens = o.burst;
   let lastT = -Infinity;
 
-  function flowOf(key: number): Flow {
+  function flowOf(serverPort: number, key: number): Flow {
+    let flows = flowsByPort.get(serverPort);
+    if (flows === undefined) {
+      flows = new Map();
+      flowsByPort.set(serverPort, flows);
+    }
     let f = flows.get(key);
     if (f === undefined) {
       f = { connId: null, c2s: newDir(), s2c: newDir() };
@@ -83,7 +92,7 @@ export function createSegmentGate(options: Partial<GateOptions> = {}): SegmentGa
 
   return {
     judge(p, serverPort, t) {
-      const f = flowOf(p.clientKey);
+      const f = flowOf(serverPort, p.clientKey);
       let notable = (p.flags & (FLAG_SYN | FLAG_FIN | FLAG_RST)) !== 0;
       if (p.flags & FLAG_SYN) {
         // A new connection on this tuple (or its handshake): the tracker matches it afresh.
@@ -119,11 +128,14 @@ export function createSegmentGate(options: Partial<GateOptions> = {}): SegmentGa
       return 'summarise';
     },
     bind(p, connId) {
-      const f = flows.get(p.clientKey);
+      const f = flowsByPort.get(p.serverPort)?.get(p.clientKey);
       if (f !== undefined) f.connId = connId;
     },
     connOf(p) {
-      return flows.get(p.clientKey)!.connId!;
+      return flowsByPort.get(p.serverPort)!.get(p.clientKey)!.connId!;
+    },
+    forgetPort(serverPort) {
+      flowsByPort.delete(serverPort);
     },
     summarised(connId) {
       total++;

@@ -12,12 +12,14 @@ export interface SegmentPeek {
   flags: number;
   windowRaw: number;
   payloadLength: number;
+  /** The server end's port (the echo port or a watched one): which end is the client. */
+  serverPort: number;
   /** The client end's port, IP version and (the low 32 bits of) its address, as one exact number. */
   clientKey: number;
 }
 
 export function newPeek(): SegmentPeek {
-  return { ipVersion: 4, srcPort: 0, dstPort: 0, seq: 0, ack: 0, flags: 0, windowRaw: 0, payloadLength: 0, clientKey: 0 };
+  return { ipVersion: 4, srcPort: 0, dstPort: 0, seq: 0, ack: 0, flags: 0, windowRaw: 0, payloadLength: 0, serverPort: 0, clientKey: 0 };
 }
 
 function ipOffset(linkType: number, f: Uint8Array): number {
@@ -42,11 +44,17 @@ function ipOffset(linkType: number, f: Uint8Array): number {
 
 const u32 = (f: Uint8Array, i: number): number => ((f[i]! << 24) | (f[i + 1]! << 16) | (f[i + 2]! << 8) | f[i + 3]!) >>> 0;
 
+/** One server port, or the set of them (the echo port and the watched ones): a set may change between frames. */
+export type ServerPorts = number | ReadonlySet<number>;
+
+export const isServerPort = (ports: ServerPorts, port: number): boolean => (typeof ports === 'number' ? port === ports : ports.has(port));
+
 /**
  * Fills `out` from the frame when it is a plain IPv4 or IPv6 (no extension headers) TCP segment whose
- * headers were captured whole; returns false otherwise. `serverPort` tells which end is the client.
+ * headers were captured whole; returns false otherwise. `serverPorts` tells which end is the client: the
+ * destination when it is a server port, else the source.
  */
-export function peekSegment(linkType: number, f: Uint8Array, serverPort: number, out: SegmentPeek): boolean {
+export function peekSegment(linkType: number, f: Uint8Array, serverPorts: ServerPorts, out: SegmentPeek): boolean {
   const ip = ipOffset(linkType, f);
   if (ip < 0 || f.length < ip + 20) return false;
   const version = f[ip]! >> 4;
@@ -77,7 +85,8 @@ export function peekSegment(linkType: number, f: Uint8Array, serverPort: number,
   out.flags = f[t + 13]!;
   out.windowRaw = (f[t + 14]! << 8) | f[t + 15]!;
   out.payloadLength = payloadLength;
-  const clientIsSrc = out.dstPort === serverPort;
+  const clientIsSrc = isServerPort(serverPorts, out.dstPort);
+  out.serverPort = clientIsSrc ? out.dstPort : out.srcPort;
   const port = clientIsSrc ? out.srcPort : out.dstPort;
   // The address's last 4 bytes: IPv4 source at ip+12, destination at ip+16; IPv6 at ip+20 and ip+36.
   const addrAt = version === 4 ? (clientIsSrc ? ip + 12 : ip + 16) : clientIsSrc ? ip + 20 : ip + 36;

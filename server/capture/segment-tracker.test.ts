@@ -158,6 +158,27 @@ describe('segment tracker', () => {
     expect(tr.stats().unmatched).toBe(1);
   });
 
+  it('tells the server end by a set of ports (the echo port and the watched ones), which may change', () => {
+    const WATCHED = 8080;
+    const ports = new Set([PORT]);
+    const tr = createSegmentTracker<number>(ports);
+    const toWatched = seg({ srcPort: CLIENT, dstPort: WATCHED, flags: FLAG_SYN, seq: C_ISN });
+    expect(tr.ingest(toWatched, 1000, 0, 100)).toEqual([]);
+    expect(tr.stats().unmatched).toBe(1);
+    ports.add(WATCHED);
+    expect(tr.ingest(toWatched, 1001, 1, 100)).toEqual([]); // held until the watched connection opens
+    const fromWatched = seg({ srcPort: WATCHED, dstPort: CLIENT, flags: FLAG_SYN | FLAG_ACK, seq: S_ISN, ack: C_ISN + 1 });
+    expect(tr.ingest(fromWatched, 1002, 2, 100)).toEqual([]);
+    const out = tr.open(9, { ...TUPLE, localPort: WATCHED });
+    expect(out.map((o) => [o.connId, o.event.direction, o.event.relativeAck])).toEqual([
+      [9, 'c2s', null],
+      [9, 's2c', 1],
+    ]);
+    // The same client port towards the echo port is another connection.
+    expect(tr.open(7, TUPLE)).toEqual([]);
+    expect(feed(tr, tutorial()).every((o) => o.connId === 7)).toBe(true);
+  });
+
   it('starts afresh when the client port is reused, whichever of SYN and accept comes first', () => {
     // SYN first: the new connection's segments wait for its accept.
     const a = createSegmentTracker<number>(PORT);

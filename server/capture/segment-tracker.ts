@@ -1,12 +1,14 @@
-// Turns decoded segments into `segment` events: tells the direction by which end is the echo port,
-// keeps each 4-tuple's starting sequence numbers (for Wireshark's relative numbers) and window scales,
-// and holds a connection's segments until the echo server has logged its accept (the handshake is
-// on the wire before accept returns, and the capture pipe may deliver it before or after).
+// Turns decoded segments into `segment` events: tells the direction by which end is a server port (the
+// echo port or a watched one), keeps each 4-tuple's starting sequence numbers (for Wireshark's relative
+// numbers) and window scales, and holds a connection's segments until its accept is logged (the echo
+// server's accept, or a watched server's first traced call on it: the handshake is on the wire before,
+// and the capture pipe may deliver it before or after).
 // No I/O and no clock: time is the capture's own timestamps.
 import { CAPTURE_PENDING_MAX_BYTES, EVENT_HEX_MAX_BYTES } from '../../shared/limits.ts';
 import type { Direction, UnsequencedSegment } from '../../shared/wire.ts';
 import { canonicalAddress } from './ip-address.ts';
 import { FLAG_ACK, FLAG_SYN, type DecodedSegment } from './packet-decode.ts';
+import { isServerPort, type ServerPorts } from './segment-peek.ts';
 
 export interface ConnectionTuple {
   localAddress: string;
@@ -90,7 +92,8 @@ export function tupleKey(serverAddress: string, serverPort: number, clientAddres
   return `${serverAddress}|${serverPort}|${clientAddress}|${clientPort}`;
 }
 
-export function createSegmentTracker<F>(port: number, limits: Partial<TrackerLimits> = {}): SegmentTracker<F> {
+/** `ports`: the server ports (the echo port and the watched ones); a set may change as watches come and go. */
+export function createSegmentTracker<F>(ports: ServerPorts, limits: Partial<TrackerLimits> = {}): SegmentTracker<F> {
   const lim = { ...DEFAULT_TRACKER_LIMITS, ...limits };
   // Map order doubles as recency: a touched tuple is moved to the end, the first is the stalest.
   const tuples = new Map<string, TupleState<F>>();
@@ -150,10 +153,10 @@ export function createSegmentTracker<F>(port: number, limits: Partial<TrackerLim
       expire(t);
       let direction: Direction;
       let key: string;
-      if (seg.dstPort === port) {
+      if (isServerPort(ports, seg.dstPort)) {
         direction = 'c2s';
         key = tupleKey(seg.dstAddress, seg.dstPort, seg.srcAddress, seg.srcPort);
-      } else if (seg.srcPort === port) {
+      } else if (isServerPort(ports, seg.srcPort)) {
         direction = 's2c';
         key = tupleKey(seg.srcAddress, seg.srcPort, seg.dstAddress, seg.dstPort);
       } else {

@@ -1,5 +1,5 @@
-// Samples the kernel's view of every open connection on the echo port with `ss -tin`: one ss run per
-// tick for all of them (never one per connection), every 250 ms while data moves and every second
+// Samples the kernel's view of every open connection on the echo port and the watched ports with
+// `ss -tin`: one ss run per tick for all of them (never one per connection), every 250 ms while data moves and every second
 // otherwise, and none while no connection is open. An idle socket (empty queues) whose state did not
 // change is reported again only after `unchangedEveryMs`, so idle connections do not crowd real events
 // out of the store; one with bytes stuck in a queue is reported at every tick, as that is the story.
@@ -8,9 +8,11 @@ import { canonicalAddress } from './ip-address.ts';
 import { tupleKey, type ConnectionTuple } from './segment-tracker.ts';
 import { createSsCoprocess } from './ss-coprocess.ts';
 import { parseSs, type SsSocket } from './ss-parse.ts';
+import { isServerPort, type ServerPorts } from './segment-peek.ts';
 
 export interface SsSamplerOptions {
-  port: number;
+  /** The server ports: the echo port, or a set of it and the watched ports that may change between runs. */
+  port: ServerPorts;
   emit(sample: UnsequencedSample): void;
   /** The ss program; tests may point it elsewhere. */
   command?: string;
@@ -42,6 +44,11 @@ const SS_MAX_OUTPUT = 4 * 1024 * 1024;
 
 export const nowMs = (): number => performance.timeOrigin + performance.now();
 
+/** ss's filter for both ends of every connection on these server ports: one ss run covers them all. */
+export function ssFilter(ports: readonly number[]): string {
+  return `( ${ports.map((p) => `sport = :${p} or dport = :${p}`).join(' or ')} )`;
+}
+
 export function createSsSampler(opts: SsSamplerOptions): SsSampler {
   const { port, emit } = opts;
   const command = opts.command ?? 'ss';
@@ -64,16 +71,16 @@ export function createSsSampler(opts: SsSamplerOptions): SsSampler {
   const ss = createSsCoprocess({ command, args: ['-Htin', 'state', 'connected'], timeoutMs: SS_TIMEOUT_MS, maxOutputBytes: SS_MAX_OUTPUT });
 
   function run(): Promise<string> {
-    return ss.run(`( sport = :${port} or dport = :${port} )`);
+    return ss.run(ssFilter(typeof port === 'number' ? [port] : [...port]));
   }
 
   function emitRow(row: SsSocket, t: number): void {
     let side: SocketSide;
     let key: string;
-    if (row.localPort === port) {
+    if (isServerPort(port, row.localPort)) {
       side = 'server';
       key = tupleKey(row.localAddress, row.localPort, row.peerAddress, row.peerPort);
-    } else if (row.peerPort === port) {
+    } else if (isServerPort(port, row.peerPort)) {
       side = 'client';
       key = tupleKey(row.peerAddress, row.peerPort, row.localAddress, row.localPort);
     } else return;

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { buildFrame } from './frame-builder.ts';
 import { LINKTYPE_ETHERNET, type PcapRecord } from './pcap-reader.ts';
 import { writePcap } from './pcap-writer.ts';
-import { createTcpdumpSource, tcpdumpCommand, type SourceState } from './tcpdump-source.ts';
+import { captureFilter, createTcpdumpSource, tcpdumpCommand, type SourceState } from './tcpdump-source.ts';
+import { ssFilter } from './ss-sampler.ts';
 
 const quick = { initialMs: 1, maxMs: 4, maxAttempts: 3, stableMs: 60_000 };
 const node = (script: string) => [process.execPath, '-e', script];
@@ -83,5 +84,11 @@ describe('tcpdump source', () => {
     expect(await src.whenListening()).toBe(false);
     expect(src.state().reason).toMatch(/killed by SIGTERM: unreadable capture stream: not a pcap stream: magic number 0x74686973; gave up after 1 restarts/);
     expect(src.state().restarts).toBe(1);
+  });
+
+  it('filters on the echo port alone, or on it and every watched port', () => {
+    expect(tcpdumpCommand(5055).at(-1)).toBe('tcp port 5055');
+    expect(captureFilter([5055, 8080, 9000])).toBe('tcp and (port 5055 or port 8080 or port 9000)');
+    expect(ssFilter([5055, 8080])).toBe('( sport = :5055 or dport = :5055 or sport = :8080 or dport = :8080 )');
   });
 });

@@ -21,7 +21,8 @@ export interface BackoffOptions {
 export const DEFAULT_BACKOFF: BackoffOptions = { initialMs: 500, maxMs: 30_000, maxAttempts: 10, stableMs: 30_000 };
 
 export interface TcpdumpSourceOptions {
-  port: number;
+  /** The server ports to capture (the echo port, and any watched ones). */
+  port: number | readonly number[];
   /** The interface to capture on: lo carries all loopback traffic, IPv4 and IPv6. */
   iface?: string;
   /** argv of the capture program, replacing tcpdump's (tests use it to simulate failures). */
@@ -67,10 +68,16 @@ const PIPE_READ_BYTES = 128 * 1024;
  */
 export const CAPTURE_SNAPLEN = EVENT_HEX_MAX_BYTES + 256;
 
-export function tcpdumpCommand(port: number, iface = 'lo'): string[] {
+/** The kernel filter: the echo port alone as before, or it and the watched ports. */
+export function captureFilter(ports: number | readonly number[]): string {
+  const list = typeof ports === 'number' ? [ports] : ports;
+  return list.length === 1 ? `tcp port ${list[0]}` : `tcp and (${list.map((p) => `port ${p}`).join(' or ')})`;
+}
+
+export function tcpdumpCommand(ports: number | readonly number[], iface = 'lo'): string[] {
   // -U and --immediate-mode: hand over each packet at once, not when a buffer fills.
   // -n: no name lookups.
-  return ['tcpdump', '-i', iface, '-U', '--immediate-mode', '-n', '-s', String(CAPTURE_SNAPLEN), '-w', '-', `tcp port ${port}`];
+  return ['tcpdump', '-i', iface, '-U', '--immediate-mode', '-n', '-s', String(CAPTURE_SNAPLEN), '-w', '-', captureFilter(ports)];
 }
 
 export function createTcpdumpSource(opts: TcpdumpSourceOptions): TcpdumpSource {

@@ -273,6 +273,9 @@ describe('the wire view in tcpscope (real tcpdump, real ss)', () => {
         segmentsSummarized: 0,
       summarizedByConn: [],
       detailSegmentsPerSec: CAPTURE_DETAIL_SEGMENTS_PER_SEC,
+      ports: [quiet.tcpPort],
+      filterChanges: 0,
+      handoverDuplicates: 0,
     });
   });
 });

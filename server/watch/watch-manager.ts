@@ -57,6 +57,7 @@ class WatchEntry {
 export class WatchManager {
   private readonly entries = new Map<number, WatchEntry>();
   private closed = false;
+  private readonly portListeners = new Set<(ports: number[]) => void>();
 
   constructor(private readonly deps: WatchManagerDeps) {}
 
@@ -69,6 +70,17 @@ export class WatchManager {
     return e ? this.view(e) : null;
   }
 
+  /** Calls `listener` with the watched ports after each add and remove (the capture follows them). */
+  onPortsChange(listener: (ports: number[]) => void): () => void {
+    this.portListeners.add(listener);
+    return () => this.portListeners.delete(listener);
+  }
+
+  private portsChanged(): void {
+    const ports = [...this.entries.keys()];
+    for (const l of this.portListeners) l(ports);
+  }
+
   has(port: number): boolean {
     return this.entries.has(port);
   }
@@ -79,6 +91,7 @@ export class WatchManager {
     if (this.entries.size >= MAX_WATCHES) throw new WatchError(`body.port: at most ${MAX_WATCHES} servers are watched at once (MAX_WATCHES)`, 400);
     const entry = new WatchEntry(port);
     this.entries.set(port, entry);
+    this.portsChanged();
     this.poll(entry);
     return this.view(entry);
   }
@@ -87,6 +100,7 @@ export class WatchManager {
     const entry = this.entries.get(port);
     if (!entry) return false;
     this.entries.delete(port);
+    if (!this.closed) this.portsChanged();
     if (entry.timer) clearTimeout(entry.timer);
     await this.detach(entry, 'UNWATCHED');
     return true;

@@ -21,6 +21,7 @@ import {
 } from './ribbon-layout.ts';
 import { useElementWidth } from './use-element-width.ts';
 import { MessageCaption, MessageRow, useMessageLinks, withCarriedReads } from '../framing/message-row.tsx';
+import { requestedBy } from '../format/read-request.ts';
 
 type Side = 'write' | 'read';
 type Zoom = 'fit' | 'bytes';
@@ -50,7 +51,7 @@ function hoverAt(side: Side, span: Span, el: HTMLElement): Hover {
 }
 
 export function ByteRibbon({ conn, label = 'Byte stream', extra }: { conn: Connection | null; label?: string; extra?: ReactNode }) {
-  const { streams } = useStoreView();
+  const { streams, configHistory } = useStoreView();
   const stream = conn ? streams.get(conn.id) : undefined;
   const written = conn?.bytesWritten ?? 0;
   const read = conn?.bytesRead ?? 0;
@@ -153,7 +154,7 @@ export function ByteRibbon({ conn, label = 'Byte stream', extra }: { conn: Conne
             </div>
           )}
         </div>
-        {hover && <SpanTip hover={hover} ribbon={ribbon} />}
+        {hover && <SpanTip hover={hover} ribbon={ribbon} requested={requestedBy(hover.span.event, configHistory)} />}
       </div>
       <MessageCaption links={messageLinks} reads={stream?.reads ?? []} />
     </section>
@@ -243,7 +244,7 @@ function ByteRow(props: { ribbon: Ribbon; ppb: number; from: number; to: number;
   );
 }
 
-function SpanTip({ hover, ribbon }: { hover: Hover; ribbon: Ribbon }) {
+function SpanTip({ hover, ribbon, requested }: { hover: Hover; ribbon: Ribbon; requested: number | null }) {
   const { side, span } = hover;
   const other = side === 'write' ? ribbon.reads : ribbon.writes;
   const links = overlapping(other, span.offset, span.length);
@@ -256,6 +257,7 @@ function SpanTip({ hover, ribbon }: { hover: Hover; ribbon: Ribbon }) {
           {side} {span.n}
         </b>{' '}
         · bytes {span.offset}–{span.offset + span.length - 1} · {span.length} B
+        {requested !== null && side === 'read' && <span className="muted"> of {requested} requested</span>}
       </div>
       {links.length > 0 && (
         <div className="muted">

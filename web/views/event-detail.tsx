@@ -9,8 +9,10 @@ import { eventBytes } from '../format/event-bytes.ts';
 import { hexdumpRows } from '../format/hexdump.ts';
 import { kindColor } from './palette.ts';
 import { CopyMenu } from '../analysis/copy-menu.tsx';
+import { requestedText } from '../format/read-request.ts';
 
-export function EventDetail({ event, onClose }: { event: TcpEvent; onClose(): void }) {
+/** `requested`: what the call asked for (see read-request.ts), or null. */
+export function EventDetail({ event, requested, onClose }: { event: TcpEvent; requested: number | null; onClose(): void }) {
   const full = useFullChunk(event);
   const chunk = full.event;
   return (
@@ -29,6 +31,12 @@ export function EventDetail({ event, onClose }: { event: TcpEvent; onClose(): vo
       </div>
       <div className="detail-body" tabIndex={0}>
         <p className="detail-desc">{describeEvent(event)}</p>
+        {requested !== null && chunk && (
+          <p className="detail-desc" data-testid="detail-requested">
+            {requestedText(event.kind as 'read', chunk.length, requested)}
+            {event.kind === 'read' && event.requested === undefined ? ' (the read buffer)' : ''}
+          </p>
+        )}
         {chunk && (
           <>
             <CopyMenu bytes={eventBytes(chunk)} what={`${event.kind} payload`} />

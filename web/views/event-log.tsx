@@ -12,6 +12,7 @@ import { EventDetail } from './event-detail.tsx';
 import { filterLog, kindsPresent, rowsNewerThan } from './log-filter.ts';
 import { kindColor } from './palette.ts';
 import { useDisplayFiltered } from '../analysis/filter-store.ts';
+import { requestedBy, requestedText } from '../format/read-request.ts';
 
 const ROW_HEIGHT = 22;
 
@@ -83,7 +84,9 @@ export function EventLog({ selectedConnId }: { selectedConnId: number | null }) 
             <span className="c-time" role="columnheader">time</span>
             <span className="c-conn" role="columnheader">conn</span>
             <span className="c-kind" role="columnheader">kind</span>
-            <span className="c-len" role="columnheader">length</span>
+            <span className="c-len" role="columnheader" title="bytes the call returned / bytes it asked for">
+              length
+            </span>
             <span className="c-hex" role="columnheader">hex</span>
             <span className="c-ascii" role="columnheader">ascii</span>
           </div>
@@ -124,7 +127,7 @@ export function EventLog({ selectedConnId }: { selectedConnId: number | null }) 
             </div>
           </div>
         </div>
-        {picked && <EventDetail event={picked} onClose={() => setPicked(null)} />}
+        {picked && <EventDetail event={picked} requested={requestedBy(picked, configHistory)} onClose={() => setPicked(null)} />}
       </div>
     </section>
   );
@@ -141,6 +144,8 @@ function LogRow(props: {
 }) {
   const { e, index, tabStop, top, picked, history, onPick } = props;
   const chunk = bytesCarried(e);
+  // Reads (and a watched server's writes) say what the call asked for beside what it got.
+  const requested = chunk ? requestedBy(e, history) : null;
   return (
     <div
       className={`log-row${picked ? ' picked' : ''}`}
@@ -152,6 +157,7 @@ function LogRow(props: {
       data-testid="event-row"
       data-kind={e.kind}
       data-length={chunk?.length ?? ''}
+      data-requested={requested ?? ''}
       data-conn-id={e.connId}
       style={{ transform: `translateY(${top}px)` }}
       onClick={onPick}
@@ -173,8 +179,9 @@ function LogRow(props: {
           {e.kind}
         </span>
       </span>
-      <span className="c-len" role="gridcell">
+      <span className="c-len" role="gridcell" title={chunk && requested !== null ? requestedText(e.kind as 'read', chunk.length, requested) : undefined}>
         {chunk ? chunk.length : ''}
+        {requested !== null && <span className="req">/{requested}</span>}
       </span>
       {chunk ? (
         <>

@@ -20,6 +20,7 @@ import { configAt } from '../stream/event-state.ts';
 import { chartSeries, type ChartPoint } from './chart-data.ts';
 import { COLORS } from './palette.ts';
 import { useThrottled } from './use-throttled.ts';
+import { requestedText } from '../format/read-request.ts';
 
 /** Beyond this multiple of the largest call the buffer line would flatten every bar: say it in words instead. */
 const BUFFER_LINE_MAX_RATIO = 4;
@@ -50,9 +51,12 @@ export function ReadsChart({ conn }: { conn: Connection | null }) {
   );
   const hasSummaries = series.summarisedCalls > 0;
   const heldCalls = series.events;
-  // The buffer that cut this connection's reads, which is not the current one after a change.
+  // The buffer that cut this connection's reads, which is not the current one after a change. A watched
+  // server's read says what it asked for itself; the echo server's read buffer is not its.
   const lastRead = stream?.reads.at(-1);
-  const buffer = lastRead ? configAt(configHistory, lastRead.seq)?.bufferSize : config?.bufferSize;
+  const watched = conn?.origin === 'watched';
+  const asked = lastRead?.kind === 'read' ? lastRead.requested : undefined;
+  const buffer = asked ?? (watched ? undefined : lastRead ? configAt(configHistory, lastRead.seq)?.bufferSize : config?.bufferSize);
   const showBufferLine = buffer !== undefined && series.maxSize > 0 && buffer <= series.maxSize * BUFFER_LINE_MAX_RATIO;
   const hasWrites = (conn?.writes ?? 0) > 0 || (stream?.writes.length ?? 0) > 0;
   // One bar per call while bars stay wider than a few pixels; past that, bars of alternating colour
@@ -160,12 +164,12 @@ export function ReadsChart({ conn }: { conn: Connection | null }) {
             stroke={COLORS.buffer}
             strokeDasharray="6 3"
             ifOverflow="extendDomain"
-            label={{ value: `read buffer ${buffer} B`, position: 'insideBottomLeft', fill: COLORS.buffer, fontSize: 11 }}
+            label={{ value: `${watched ? 'requested' : 'read buffer'} ${buffer} B`, position: 'insideBottomLeft', fill: COLORS.buffer, fontSize: 11 }}
           />
         )}
       </ComposedChart>
     ),
-    [series, asBars, hasWrites, hasSummaries, showBufferLine, buffer],
+    [series, asBars, hasWrites, hasSummaries, showBufferLine, buffer, watched],
   );
 
   return (
@@ -185,8 +189,11 @@ export function ReadsChart({ conn }: { conn: Connection | null }) {
               {plural(conn.reads, 'read')} · {formatBytes(conn.bytesRead)}
             </span>
             {buffer !== undefined && (
-              <span style={{ color: COLORS.buffer }}>
-                {lastRead ? 'read with buffer' : 'buffer'} {buffer} B{!showBufferLine && series.maxSize > 0 ? ' (above the chart)' : ''}
+              <span style={{ color: COLORS.buffer }} data-testid="chart-requested">
+                {watched && lastRead
+                  ? requestedText('read', lastRead.length, buffer).replace(/^read/, 'last read')
+                  : `${lastRead ? 'read with buffer' : 'buffer'} ${buffer} B`}
+                {!showBufferLine && series.maxSize > 0 ? ' (above the chart)' : ''}
               </span>
             )}
           </span>

@@ -14,6 +14,15 @@ describe('explainCapture', () => {
     });
   });
 
+  it('names the watched ports the capture covers too', () => {
+    expect(explainCapture({ ...off(''), active: true, reason: null, ports: [5055, 8080] }).headline).toBe(
+      'Capturing: tcpdump sees every segment to and from the echo port and the watched port :8080',
+    );
+    expect(explainCapture({ ...off(''), active: true, reason: null, ports: [5055, 8080, 9000] }).headline).toBe(
+      'Capturing: tcpdump sees every segment to and from the echo port and the watched ports :8080, :9000',
+    );
+  });
+
   it('gives the command that grants the privilege, apart from the reason', () => {
     const e = explainCapture(
       off(

@@ -19,7 +19,10 @@ export function explainCapture(state: CaptureState | null): CaptureExplanation {
   }
   if (state.active) {
     // Frame counts are left out: the page hears of the state when it changes, not with every frame.
-    return { tone: 'ok', headline: 'Capturing: tcpdump sees every segment to and from the echo port', command: null, note: null };
+    // With watches, the filter covers their ports too (the echo port comes first in `ports`).
+    const watched = (state.ports ?? []).slice(1);
+    const where = watched.length === 0 ? 'the echo port' : `the echo port and the watched port${watched.length > 1 ? 's' : ''} ${watched.map((p) => `:${p}`).join(', ')}`;
+    return { tone: 'ok', headline: `Capturing: tcpdump sees every segment to and from ${where}`, command: null, note: null };
   }
   const reason = state.reason ?? 'capture is off';
   if (reason === NO_CAPTURE_REASON) {
