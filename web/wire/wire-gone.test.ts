@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import type { Connection } from '../../shared/connections.ts';
+import { emptyWire } from './wire-data.ts';
+import { wireGoneText } from './wire-gone.ts';
+
+const conn = (over: Partial<Connection>): Connection =>
+  ({
+    id: 4,
+    origin: 'builtin',
+    remoteAddress: '127.0.0.1',
+    remotePort: 50000,
+    localAddress: '127.0.0.1',
+    localPort: 5055,
+    state: 'closed',
+    openedAt: 1,
+    closedAt: 2,
+    closeReason: 'end',
+    reads: 1,
+    bytesRead: 21,
+    replies: 1,
+    bytesReplied: 12,
+    writes: 3,
+    bytesWritten: 21,
+    ...over,
+  }) as Connection;
+
+describe('wireGoneText', () => {
+  it('says a closed connection with nothing held left the store, with its exact counters', () => {
+    expect(wireGoneText(conn({}), emptyWire(4))).toBe(
+      'The segments and events of #4 have left the event store (it keeps the latest 20,000); its counters are exact: 3 writes (21 B), 1 read (21 B), 1 reply (12 B).',
+    );
+  });
+
+  it('leaves out the writes of an outside client, which it never sees', () => {
+    expect(wireGoneText(conn({ origin: 'external', writes: 0, bytesWritten: 0, reads: 2, bytesRead: 2048, replies: 2 }), emptyWire(4))).toBe(
+      'The segments and events of #4 have left the event store (it keeps the latest 20,000); its counters are exact: 2 reads (2.0 KiB), 2 replies (12 B).',
+    );
+  });
+
+  it('says nothing while anything of the connection is held, or of a young open connection', () => {
+    const w = emptyWire(4);
+    w.samples.push({} as never);
+    expect(wireGoneText(conn({}), w)).toBeNull();
+    expect(wireGoneText(conn({ state: 'open', reads: 0, writes: 0, replies: 0 }), emptyWire(4))).toBeNull();
+    expect(wireGoneText(null, emptyWire(0))).toBeNull();
+  });
+});
