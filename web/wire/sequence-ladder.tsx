@@ -96,14 +96,13 @@ export function SequenceLadder({ wire, conn, health, selectedSeq, onSelect, gone
           atBottom.current = el.scrollTop + el.clientHeight >= el.scrollHeight - 4;
         }}
       >
+        {gone && (
+          <p className={layout.items.length === 0 ? 'empty wire-gone' : 'wire-gone note'} data-testid="wire-gone" data-conn-id={conn?.id ?? ''}>
+            {gone}
+          </p>
+        )}
         {layout.items.length === 0 ? (
-          gone ? (
-            <p className="empty wire-gone" data-testid="wire-gone" data-conn-id={conn?.id ?? ''}>
-              {gone}
-            </p>
-          ) : (
-            <p className="empty">{conn ? 'Nothing on the wire of this connection yet.' : 'Send a burst: its segments appear here.'}</p>
-          )
+          !gone && <p className="empty">{conn ? 'Nothing on the wire of this connection yet.' : 'Send a burst: its segments appear here.'}</p>
         ) : (
           <svg
             width={W}

@@ -37,9 +37,24 @@ describe('wireGoneText', () => {
     );
   });
 
-  it('says nothing while anything of the connection is held, or of a young open connection', () => {
+  it('counts a late sample or the close event alone as nothing held', () => {
     const w = emptyWire(4);
     w.samples.push({} as never);
+    w.close = {} as never;
+    expect(wireGoneText(conn({}), w)).toMatch(/^The segments and events of #4 have left/);
+  });
+
+  it('says the start is gone when later segments are held but the open event is not', () => {
+    const w = emptyWire(4);
+    w.segments.push({} as never);
+    expect(wireGoneText(conn({}), w)).toBe(
+      'The start of #4 is not held here: it left the event store (it keeps the latest 20,000), or was summarised under load; what is left is drawn. Its counters are exact: 3 writes (21 B), 1 read (21 B), 1 reply (12 B).',
+    );
+  });
+
+  it('says nothing while the connection is held from its start, or of a young open connection', () => {
+    const w = emptyWire(4);
+    w.open = {} as never;
     expect(wireGoneText(conn({}), w)).toBeNull();
     expect(wireGoneText(conn({ state: 'open', reads: 0, writes: 0, replies: 0 }), emptyWire(4))).toBeNull();
     expect(wireGoneText(null, emptyWire(0))).toBeNull();
