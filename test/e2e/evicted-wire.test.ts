@@ -51,7 +51,7 @@ describe('evicted connections in the wire view', () => {
       const gone = page.locator(`[data-testid=wire-gone][data-conn-id="${old.id}"]`);
       await gone.waitFor();
       expect(await gone.textContent()).toBe(
-        `The segments and events of #${old.id} have left the event store (it keeps the latest 20,000); ` +
+        `The segments and events of #${old.id} have left the event store (it keeps the latest 20,000, and New session empties it); ` +
           'its counters are exact: 3 writes (21 B), 1 read (21 B), 1 reply (12 B).',
       );
       await page.getByTestId('packets-gone').filter({ hasText: `#${old.id} have left the event store` }).waitFor();

@@ -111,6 +111,13 @@ describe('new session', () => {
       expect(after.length).toBeGreaterThan(0);
       for (const seq of after) expect(beforeSecond).not.toContain(seq);
       expect(await sidewaysOverflow(page)).toBeLessThanOrEqual(0);
+      // Its start went with the old session, and its wire view says so rather than drawing it as new.
+      await page.getByRole('button', { name: 'Wire', exact: true }).click();
+      await page
+        .locator(`[data-testid=wire-gone][data-conn-id="${connId}"]`)
+        .filter({ hasText: `The start of #${connId} is not held here` })
+        .filter({ hasText: '2 reads (13 B)' })
+        .waitFor();
       // Both lines got their reply: the connection never noticed.
       await expect.poll(() => replies.join(''), { timeout: 10_000 }).toBe('Received: 7Received: 6');
     });

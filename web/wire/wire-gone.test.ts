@@ -27,13 +27,13 @@ const conn = (over: Partial<Connection>): Connection =>
 describe('wireGoneText', () => {
   it('says a closed connection with nothing held left the store, with its exact counters', () => {
     expect(wireGoneText(conn({}), emptyWire(4))).toBe(
-      'The segments and events of #4 have left the event store (it keeps the latest 20,000); its counters are exact: 3 writes (21 B), 1 read (21 B), 1 reply (12 B).',
+      'The segments and events of #4 have left the event store (it keeps the latest 20,000, and New session empties it); its counters are exact: 3 writes (21 B), 1 read (21 B), 1 reply (12 B).',
     );
   });
 
   it('leaves out the writes of an outside client, which it never sees', () => {
     expect(wireGoneText(conn({ origin: 'external', writes: 0, bytesWritten: 0, reads: 2, bytesRead: 2048, replies: 2 }), emptyWire(4))).toBe(
-      'The segments and events of #4 have left the event store (it keeps the latest 20,000); its counters are exact: 2 reads (2.0 KiB), 2 replies (12 B).',
+      'The segments and events of #4 have left the event store (it keeps the latest 20,000, and New session empties it); its counters are exact: 2 reads (2.0 KiB), 2 replies (12 B).',
     );
   });
 
@@ -48,7 +48,7 @@ describe('wireGoneText', () => {
     const w = emptyWire(4);
     w.segments.push({} as never);
     expect(wireGoneText(conn({}), w)).toBe(
-      'The start of #4 is not held here: it left the event store (it keeps the latest 20,000), or was summarised under load; what is left is drawn. Its counters are exact: 3 writes (21 B), 1 read (21 B), 1 reply (12 B).',
+      'The start of #4 is not held here: it left the event store (it keeps the latest 20,000, and New session empties it), or was summarised under load; what is left is drawn. Its counters are exact: 3 writes (21 B), 1 read (21 B), 1 reply (12 B).',
     );
   });
 

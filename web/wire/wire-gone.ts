@@ -20,7 +20,7 @@ export function wireGoneText(conn: Connection | null, wire: ConnWire): string | 
     `${plural(conn.reads, 'read')} (${formatBytes(conn.bytesRead)})`,
     `${plural(conn.replies, 'reply', 'replies')} (${formatBytes(conn.bytesReplied)})`,
   ].join(', ');
-  const store = `(it keeps the latest ${EVENT_STORE_CAPACITY.toLocaleString('en-US')})`;
+  const store = `(it keeps the latest ${EVENT_STORE_CAPACITY.toLocaleString('en-US')}, and New session empties it)`;
   const held = wire.segments.length + wire.writes.length + wire.reads.length + wire.replies.length;
   if (held === 0) return `The segments and events of #${conn.id} have left the event store ${store}; its counters are exact: ${counts}.`;
   // Its start is gone: it left the store, or the live stream summarised it under load.
