@@ -76,6 +76,51 @@ describe('POST /api/session/reset', () => {
     open.destroy();
   });
 
+  it('marks the snapshot a lagging subscriber gets once it drains, and drops the batch of the old session', async () => {
+    const s = (scope = await startTestScope({ maxSubscriberBufferedBytes: 64 * 1024 }));
+    const stalled = await WsClient.open(s);
+    await stalled.waitFor((m) => m.type === 'snapshot', 0, 'the stalled subscriber’s first snapshot');
+    stalled.ws.pause(); // stop reading: the server's send buffer for it fills up
+    const socket = await connectTcp(s.tcpPort);
+    socket.resume();
+    const chunk = Buffer.alloc(256 * 1024, 0x41);
+    let sent = 0;
+    // Bounded: stream until the hub has noticed the stalled subscriber, at most 256 MiB.
+    for (let i = 0; i < 1024 && s.hub.laggingCount === 0; i++) {
+      const target = (sent += chunk.length);
+      socket.write(chunk);
+      await new Promise<void>((resolve) => {
+        const stop = s.recorder.subscribe(() => {
+          if (s.registry.list()[0]!.bytesRead >= target) {
+            stop();
+            resolve();
+          }
+        });
+      });
+      await new Promise<void>((resolve) => setImmediate(resolve)); // let the batch timer run
+    }
+    expect(s.hub.laggingCount).toBe(1);
+
+    const healthy = await WsClient.open(s);
+    await healthy.waitFor((m) => m.type === 'snapshot', 0, 'the healthy subscriber’s first snapshot');
+    const from = { stalled: stalled.messages.length, healthy: healthy.messages.length };
+    const { body } = await json<{ nextSeq: number }>(s, 'POST', '/api/session/reset');
+    const fresh = (await healthy.waitFor((m) => m.type === 'snapshot' && m.reset === true, from.healthy, 'the healthy one’s reset snapshot')) as SnapshotMessage;
+    expect(fresh.events.every((e) => e.seq >= body.nextSeq)).toBe(true);
+
+    stalled.ws.resume();
+    const resync = (await stalled.waitFor((m) => m.type === 'snapshot' && m.reset === true, from.stalled, 'the stalled one’s reset snapshot')) as SnapshotMessage;
+    expect(resync.events.every((e) => e.seq >= body.nextSeq)).toBe(true);
+    expect(resync.connections.map((c) => c.id)).toEqual([s.registry.list()[0]!.id]);
+    // Nothing of the old session followed the healthy one's reset snapshot (a batch gathered before the
+    // reset would have gone out within a batch interval, long before the stalled one drained).
+    const later = healthy.messages.slice(healthy.messages.indexOf(fresh) + 1);
+    for (const m of later) if (m.type === 'batch') for (const e of m.events) expect(e.seq).toBeGreaterThanOrEqual(body.nextSeq);
+    socket.destroy();
+    stalled.close();
+    healthy.close();
+  });
+
   it('answers a bad body naming the field, and a foreign origin with 403, changing nothing', async () => {
     const s = (scope = await startTestScope());
     const closed = nextEvent(s, (e) => e.kind === 'close', 'the burst connection to close');
