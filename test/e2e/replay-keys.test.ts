@@ -61,6 +61,16 @@ describe('replay: Home and End', () => {
       await at(page, 0);
       await page.getByTestId('replay-end').click();
       await at(page, length);
+      // In the event log, Home and End move between its rows (newest, oldest), as ↑/↓ do: the scrubber stays.
+      const rowCount = Number((await page.getByTestId('log-count').textContent())!.replace(/\D/g, ''));
+      const focusedRow = (index: number) =>
+        page.waitForFunction((i) => (document.activeElement as HTMLElement | null)?.dataset.index === String(i), index);
+      await page.getByTestId('event-row').first().focus();
+      await page.keyboard.press('End');
+      await focusedRow(rowCount - 1);
+      await page.keyboard.press('Home');
+      await focusedRow(0);
+      expect(await position(page).getAttribute('data-position')).toBe(String(length));
       // Home while typing in a field is the field's own: the scrubber stays at the end, so a step back
       // from there (once out of the field) lands one before it, not at 0.
       await page.getByTestId('display-filter').fill('kind==read');
