@@ -27,13 +27,13 @@ const conn = (over: Partial<Connection>): Connection =>
 describe('wireGoneText', () => {
   it('says a closed connection with nothing held left the store, with its exact counters', () => {
     expect(wireGoneText(conn({}), emptyWire(4))).toBe(
-      'The segments and events of #4 have left the event store (it keeps the latest 20,000, and New session empties it); its counters are exact: 3 writes (21 B), 1 read (21 B), 1 reply (12 B).',
+      'The segments and events of #4 are not held here: a page gets the latest 2,000 events when it opens and all that follow, and the server’s store keeps the latest 20,000 (New session empties it). Its counters are exact: 3 writes (21 B), 1 read (21 B), 1 reply (12 B).',
     );
   });
 
   it('leaves out the writes of an outside client, which it never sees', () => {
     expect(wireGoneText(conn({ origin: 'external', writes: 0, bytesWritten: 0, reads: 2, bytesRead: 2048, replies: 2 }), emptyWire(4))).toBe(
-      'The segments and events of #4 have left the event store (it keeps the latest 20,000, and New session empties it); its counters are exact: 2 reads (2.0 KiB), 2 replies (12 B).',
+      'The segments and events of #4 are not held here: a page gets the latest 2,000 events when it opens and all that follow, and the server’s store keeps the latest 20,000 (New session empties it). Its counters are exact: 2 reads (2.0 KiB), 2 replies (12 B).',
     );
   });
 
@@ -41,14 +41,14 @@ describe('wireGoneText', () => {
     const w = emptyWire(4);
     w.samples.push({} as never);
     w.close = {} as never;
-    expect(wireGoneText(conn({}), w)).toMatch(/^The segments and events of #4 have left/);
+    expect(wireGoneText(conn({}), w)).toMatch(/^The segments and events of #4 are not held here/);
   });
 
   it('says the start is gone when later segments are held but the open event is not', () => {
     const w = emptyWire(4);
     w.segments.push({} as never);
     expect(wireGoneText(conn({}), w)).toBe(
-      'The start of #4 is not held here: it left the event store (it keeps the latest 20,000, and New session empties it), or was summarised under load; what is left is drawn. Its counters are exact: 3 writes (21 B), 1 read (21 B), 1 reply (12 B).',
+      'The start of #4 is not held here (it came before the events this page got, left the event store, or was summarised under load); what is left is drawn. Its counters are exact: 3 writes (21 B), 1 read (21 B), 1 reply (12 B).',
     );
   });
 

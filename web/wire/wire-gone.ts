@@ -1,8 +1,8 @@
-// What the wire view says of a connection whose events left the event store (the server's keeps the
-// latest 20,000, and so does the page): never "nothing yet", but that they are gone, with the exact
-// counters the connection list keeps for it.
+// What the wire view says of a connection whose events the page does not hold: never "nothing yet", but
+// why they are not here, with the exact counters the connection list keeps for it. A page holds what
+// arrived since it opened and the latest 2,000 events before; the server's store, the latest 20,000.
 import type { Connection } from '../../shared/connections.ts';
-import { EVENT_STORE_CAPACITY } from '../../shared/limits.ts';
+import { EVENT_STORE_CAPACITY, SNAPSHOT_EVENTS } from '../../shared/limits.ts';
 import { formatBytes } from '../format/describe-event.ts';
 import type { ConnWire } from './wire-data.ts';
 
@@ -20,11 +20,20 @@ export function wireGoneText(conn: Connection | null, wire: ConnWire): string | 
     `${plural(conn.reads, 'read')} (${formatBytes(conn.bytesRead)})`,
     `${plural(conn.replies, 'reply', 'replies')} (${formatBytes(conn.bytesReplied)})`,
   ].join(', ');
-  const store = `(it keeps the latest ${EVENT_STORE_CAPACITY.toLocaleString('en-US')}, and New session empties it)`;
+  const n = (v: number) => v.toLocaleString('en-US');
   const held = wire.segments.length + wire.writes.length + wire.reads.length + wire.replies.length;
-  if (held === 0) return `The segments and events of #${conn.id} have left the event store ${store}; its counters are exact: ${counts}.`;
-  // Its start is gone: it left the store, or the live stream summarised it under load.
-  return `The start of #${conn.id} is not held here: it left the event store ${store}, or was summarised under load; what is left is drawn. Its counters are exact: ${counts}.`;
+  if (held === 0) {
+    return (
+      `The segments and events of #${conn.id} are not held here: a page gets the latest ${n(SNAPSHOT_EVENTS)} events when it ` +
+      `opens and all that follow, and the server’s store keeps the latest ${n(EVENT_STORE_CAPACITY)} (New session empties it). ` +
+      `Its counters are exact: ${counts}.`
+    );
+  }
+  // Its start is gone: it came before this page's first events, left the store, or was summarised under load.
+  return (
+    `The start of #${conn.id} is not held here (it came before the events this page got, left the event store, or was ` +
+    `summarised under load); what is left is drawn. Its counters are exact: ${counts}.`
+  );
 }
 
 function plural(n: number, one: string, many = `${one}s`): string {
