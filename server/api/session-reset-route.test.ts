@@ -39,7 +39,8 @@ describe('POST /api/session/reset', () => {
     const res = await json(s, 'POST', '/api/session/reset');
     expect(res.status).toBe(200);
     const answer = SessionResetSchema.parse(res.body);
-    expect(answer.eventsCleared).toBe(seqsBefore.length);
+    // The socket sampler may have recorded a sample or two since the export above.
+    expect(answer.eventsCleared).toBeGreaterThanOrEqual(seqsBefore.length);
     expect(answer.connectionsCleared).toBe(1);
     expect(answer.connectionsKept).toBe(1);
 
