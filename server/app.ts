@@ -22,6 +22,7 @@ import { EchoServer } from './echo/echo-server.ts';
 import { FramingReadHandler } from './framing/framing-read-handler.ts';
 import { scenariosRoute } from './api/scenarios-route.ts';
 import { sessionRoute } from './api/session-route.ts';
+import { sessionResetRoute } from './api/session-reset-route.ts';
 import { ScenarioRunner } from './scenarios/scenario-runner.ts';
 import { ConfigHistory } from './session/config-history.ts';
 import { nowMs } from './events/clock.ts';
@@ -193,6 +194,7 @@ export async function startTcpscope(options: Partial<TcpscopeOptions> = {}): Pro
     session: { store: recorder.store, connections: () => registry.list(), config: () => config.get(), history: configHistory, nextSeq: () => recorder.nextSeq },
     budget,
   });
+  await app.register(sessionResetRoute, { reset: { recorder, registry, hub, forgetFrames: (id) => capture.forget(id) } });
   await app.register(wsRoute, { hub });
   await app.register(captureRoute, { capture, budget });
   await app.register(watchesRoute, { watches });

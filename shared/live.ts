@@ -17,6 +17,11 @@ export const SnapshotMessageSchema = z.object({
   capture: CaptureStateSchema.optional(),
   /** Where the echo server listens, so the page can say how to connect to it. */
   echo: z.object({ host: z.string(), port: z.number().int() }).optional(),
+  /**
+   * The first snapshot after a new session (POST /api/session/reset): what the page holds from before
+   * is gone from the server, so the page starts over from this snapshot instead of merging it.
+   */
+  reset: z.literal(true).optional(),
 });
 
 export const BatchMessageSchema = z.object({

@@ -7,6 +7,7 @@ import type { EventKind, TcpEvent } from '../shared/events.ts';
 import type { LimitStatus } from '../shared/security.ts';
 import { authHeaders } from './page-token.ts';
 import type { Watch } from '../shared/watch.ts';
+import type { SessionReset } from '../shared/session-reset.ts';
 
 export class ApiRequestError extends Error {
   constructor(
@@ -138,6 +139,7 @@ export const api = {
   addWatch: (port: number) => request<Watch>('POST', '/api/watches', { port }),
   removeWatch: (port: number) => request<void>('DELETE', `/api/watches/${port}`),
   getLimits: () => request<LimitStatus>('GET', '/api/limits'),
+  resetSession: () => request<SessionReset>('POST', '/api/session/reset'),
   getEvents: (query: { kind?: EventKind; connId?: number; limit?: number }) => {
     const params = new URLSearchParams();
     for (const [k, v] of Object.entries(query)) if (v !== undefined) params.set(k, String(v));

@@ -66,6 +66,8 @@ export interface CaptureService {
   pcapFor(connId: number): Buffer | undefined;
   /** True once tcpdump listens; false if capture is off or gave up. Await it before traffic that must be seen. */
   whenListening(): Promise<boolean>;
+  /** Drops the kept frames of a connection that a new session forgot. */
+  forget(connId: number): void;
   /** Sample the sockets now (the timer does it on its own; tests use this to synchronise). */
   sampleNow(): Promise<void>;
   /**
@@ -344,6 +346,7 @@ export function createCaptureService(opts: CaptureServiceOptions): CaptureServic
       sampler?.nudge();
     },
     pcapFor: (connId) => frames.pcapOf(connId),
+    forget: (connId) => frames.forget(connId),
     whenListening,
     sampleNow: () => sampler?.sampleOnce() ?? Promise.resolve(),
   };

@@ -55,6 +55,22 @@ describe('frame store', () => {
     expect(writePcap(1, s.framesOf(1)!.filter((f) => f.linkType === 1))).toEqual(s.pcapOf(1));
   });
 
+  it('forgets a connection at once, its bytes freed and the others kept, and keeps the total bound after', () => {
+    const s = createFrameStore({ perConnBytes: 4096, totalBytes: 8192, blockBytes: 1024 });
+    for (let i = 0; i < 20; i++) s.add(1, frame(100, i));
+    const others = [0, 1, 2].map((i) => frame(50, 100 + i));
+    for (const f of others) s.add(2, f);
+    const before = s.bytes();
+    s.forget(1);
+    expect(s.framesOf(1)).toBeUndefined();
+    expect(s.bytes()).toBeLessThan(before);
+    expect(s.framesOf(2)).toEqual(others);
+    s.forget(7); // unknown: nothing happens
+    for (let i = 0; i < 400; i++) s.add(3, frame(100, i));
+    expect(s.bytes()).toBeLessThanOrEqual(8192);
+    expect(s.framesOf(2)).toEqual(others);
+  });
+
   it('refuses a frame larger than a bound', () => {
     const s = createFrameStore({ perConnBytes: 64, totalBytes: 1000, blockBytes: 64 });
     s.add(1, frame(100, 0));

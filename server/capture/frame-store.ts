@@ -84,6 +84,8 @@ export interface FrameStore {
   pcapOf(connId: number): Buffer | undefined;
   /** Bytes allocated for kept frames, over all connections. */
   bytes(): number;
+  /** Drops every frame of the connection (a new session forgets closed connections). */
+  forget(connId: number): void;
 }
 
 export function createFrameStore(limits: Partial<FrameStoreLimits> = {}): FrameStore {
@@ -159,6 +161,18 @@ export function createFrameStore(limits: Partial<FrameStoreLimits> = {}): FrameS
 
   return {
     bytes: () => total,
+    forget(connId) {
+      const c = conns.get(connId);
+      if (c === undefined) return;
+      // Its blocks stay in `all` as tombstones, as blocks evicted by a connection's own bound do.
+      for (const b of c.blocks) {
+        b.evicted = true;
+        total -= b.bytes.length;
+        tombstones++;
+      }
+      conns.delete(connId);
+      dropTombstones();
+    },
     add(connId, frame) {
       const size = PCAP_RECORD_HEADER_BYTES + frame.data.length;
       let c = conns.get(connId);

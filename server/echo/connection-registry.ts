@@ -45,6 +45,13 @@ export class ConnectionRegistry {
     for (const l of this.closeListeners) l(c);
   }
 
+  /** Forgets every closed connection (a new session: POST /api/session/reset); returns their ids. */
+  forgetClosed(): number[] {
+    const ids = this.closed.map((c) => c.id);
+    this.closed.length = 0;
+    return ids;
+  }
+
   get(id: number): ConnectionState | undefined {
     return this.open.get(id) ?? this.watched.get(id) ?? this.closed.find((c) => c.id === id);
   }

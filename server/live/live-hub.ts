@@ -38,6 +38,8 @@ interface Subscriber {
   snapshotInFlight: boolean;
   /** A snapshot asked for (resync) while one was in flight or the socket was backed up: sent once it can be. */
   snapshotWanted: boolean;
+  /** The session was reset since this subscriber's last snapshot: its next one says so (`reset: true`). */
+  resetPending: boolean;
 }
 
 export class LiveHub {
@@ -105,7 +107,7 @@ export class LiveHub {
       return;
     }
     this.heartbeat.watch(ws);
-    const sub: Subscriber = { ws, missed: -1, snapshotInFlight: false, snapshotWanted: false };
+    const sub: Subscriber = { ws, missed: -1, snapshotInFlight: false, snapshotWanted: false, resetPending: false };
     this.subscribers.add(sub);
     ws.on('close', () => this.subscribers.delete(sub));
     ws.on('error', () => ws.terminate());
@@ -142,6 +144,24 @@ export class LiveHub {
       ...(this.deps.echo?.() ? { echo: this.deps.echo()! } : {}),
       ...(this.captureState ? { capture: this.captureState() } : {}),
     };
+  }
+
+  /**
+   * A new session (POST /api/session/reset), called once the store is emptied: the batch being gathered
+   * holds events of the old session and is dropped, and every subscriber gets a snapshot marked
+   * `reset: true` (a lagging one, once it drains), from which a page starts over rather than merging.
+   */
+  resetSession(): void {
+    for (let i = 0; i < this.pendingCount; i++) this.pendingObjects[i] = null;
+    this.pendingCount = 0;
+    this.skipped = 0;
+    this.changed = new Set();
+    this.lastChanged = null;
+    for (const sub of this.subscribers) {
+      sub.resetPending = true;
+      // One that fell behind gets its snapshot when it drains, as always; the mark waits for it.
+      if (sub.missed < 0) this.requestSnapshot(sub);
+    }
   }
 
   /** Snapshots carry the capture's state from now on; `captureChanged` tells every subscriber of a change. */
@@ -247,7 +267,12 @@ export class LiveHub {
     if (ws.readyState !== ws.OPEN) return;
     sub.snapshotInFlight = true;
     this.snapshotsSent++;
-    ws.send(JSON.stringify(this.snapshot()), (err) => {
+    const snapshot = this.snapshot();
+    if (sub.resetPending) {
+      snapshot.reset = true;
+      sub.resetPending = false;
+    }
+    ws.send(JSON.stringify(snapshot), (err) => {
       sub.snapshotInFlight = false;
       if (!err && sub.snapshotWanted && this.subscribers.has(sub)) this.requestSnapshot(sub);
     });

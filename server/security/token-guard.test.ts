@@ -109,6 +109,7 @@ describe('with a token', () => {
       ['GET', '/api/session.json', undefined],
       ['GET', '/api/scenarios', undefined],
       ['POST', '/api/bursts', '{"count":1}'],
+      ['POST', '/api/session/reset', '{}'],
       ['GET', '/api/nonexistent', undefined],
     ] as const) {
       const headers = body === undefined ? {} : JSON_HEADERS;

@@ -1,17 +1,14 @@
 // The analyst's tools in a real Chromium against a real tcpscope capturing with tcpdump: display filter,
 // packet list beside the ladder, follow stream, copy, compare. Every step waits for the page to show
-// something, never for time; each runs at a laptop and a phone size.
+// something, never for time; each runs at every screen size (screens.ts).
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { startTcpscope, type Tcpscope } from '../../server/app.ts';
 import { useBrowser } from './browser.ts';
+import { SCREENS } from './screens.ts';
 
 const e2e = useBrowser();
 const cleanups = e2e.cleanups;
-const SCREENS = [
-  { width: 1366, height: 768 },
-  { width: 390, height: 844 },
-] as const;
 
 async function startScope(): Promise<Tcpscope> {
   const scope = await startTcpscope({ httpPort: 0, tcpPort: 0, capture: true });
@@ -148,7 +145,7 @@ describe('analysis tools', () => {
       await page.getByRole('region', { name: `Byte stream of #${second}` }).getByText('3 writes → 3 reads').waitFor();
       await page.getByRole('region', { name: `Byte stream of #${first}` }).getByText('3 writes → 1 read').waitFor();
       expect(await sidewaysOverflow(page)).toBeLessThanOrEqual(0);
-      await page.getByRole('region', { name: 'Packet list and streams' }).screenshot({ path: `/tmp/tcpscope-analysis-${tag}.png` });
+      await page.getByRole('region', { name: 'Follow stream and compare' }).screenshot({ path: `/tmp/tcpscope-analysis-${tag}.png` });
 
       // The same filter bar drives the event log: reads of 7 bytes only.
       await page.getByRole('button', { name: 'Reads', exact: true }).click();

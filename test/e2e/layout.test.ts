@@ -99,6 +99,26 @@ describe('layout', () => {
       const conns = await box(page, 'section[aria-label="Connections"]');
       expect(conns.height).toBeGreaterThanOrEqual(150);
       expect(await sidewaysOverflow(page)).toBeLessThanOrEqual(0);
+
+      // The packet list sits beside the ladder (Wireshark's list next to the picture), stacked under it on a phone.
+      const ladder = await box(page, 'section[aria-label="Sequence ladder"]');
+      const packets = await box(page, 'section[aria-label="Packet list"]');
+      expect(packets.height).toBeGreaterThanOrEqual(200);
+      if (screen.width > 760) {
+        expect(packets.x + packets.width).toBeLessThanOrEqual(ladder.x);
+        expect(packets.y).toBeLessThan(ladder.y + ladder.height);
+        expect(packets.y + packets.height).toBeGreaterThan(ladder.y);
+      } else {
+        expect(packets.y).toBeGreaterThanOrEqual(ladder.y + ladder.height);
+        expect(packets.width).toBeGreaterThanOrEqual(screen.width - 20);
+      }
+      for (const name of ['Sequence ladder', 'Packet list', 'Packet detail', 'Kernel socket state', 'Follow stream and compare']) {
+        const region = page.getByRole('region', { name, exact: true });
+        await region.scrollIntoViewIfNeeded();
+        const b = await region.boundingBox();
+        expect(b, name).not.toBeNull();
+        expect(b!.x + b!.width, name).toBeLessThanOrEqual(screen.width);
+      }
     });
   }
 });

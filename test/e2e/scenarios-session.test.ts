@@ -231,6 +231,7 @@ describe('scenarios and sessions in the browser', () => {
       page.getByLabel('Framing'),
       page.getByLabel('Count'),
       ...(await page.getByTestId('scenarios-panel').getByRole('button').all()),
+      page.getByTestId('new-session'),
     ];
     for (const control of fenced) expect(await control.isDisabled(), String(control)).toBe(true);
     // The fieldset says why, to assistive tech as well.

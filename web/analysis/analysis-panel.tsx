@@ -1,21 +1,18 @@
-// The analyst's panel of the wire view: the packet list, follow stream and compare, with copy of the
-// selected payload. Shares the ladder's selection: a row picked here is the arrow picked there.
+// The analyst's panel of the wire view: follow stream and compare, with copy of the picked chunk. (The
+// packet list is a panel of its own, beside the ladder: packet-list-panel.tsx.)
 import { useState } from 'react';
 import type { Connection } from '../../shared/connections.ts';
 import type { ChunkEvent } from '../../shared/events.ts';
 import { Segmented, type SegmentedOption } from '../controls/segmented.tsx';
 import { eventBytes } from '../format/event-bytes.ts';
-import type { StreamHealth } from '../wire/stream-health.ts';
 import type { ConnWire } from '../wire/wire-data.ts';
 import { CompareView } from './compare-view.tsx';
 import { CopyMenu } from './copy-menu.tsx';
 import { FollowView, type FollowMode } from './follow-view.tsx';
-import { PacketList } from './packet-list.tsx';
 import './analysis.css';
 
-type Tab = 'packets' | 'follow' | 'compare';
+type Tab = 'follow' | 'compare';
 const TABS: SegmentedOption<Tab>[] = [
-  { value: 'packets', label: 'Packets', title: 'One row per captured segment, as Wireshark lists them' },
   { value: 'follow', label: 'Follow stream', title: 'Both directions as text or hex, with read and write cuts' },
   { value: 'compare', label: 'Compare', title: 'This connection beside another one' },
 ];
@@ -27,29 +24,23 @@ const MODES: SegmentedOption<FollowMode>[] = [
 interface Props {
   wire: ConnWire;
   conn: Connection | null;
-  health: StreamHealth;
-  selectedSeq: number | null;
-  onSelect(seq: number): void;
 }
 
-export function AnalysisPanel({ wire, conn, health, selectedSeq, onSelect }: Props) {
-  const [tab, setTab] = useState<Tab>('packets');
+export function AnalysisPanel({ wire, conn }: Props) {
+  const [tab, setTab] = useState<Tab>('follow');
   const [mode, setMode] = useState<FollowMode>('text');
   const [chunk, setChunk] = useState<ChunkEvent | null>(null);
   const [otherId, setOtherId] = useState<number | null>(null);
-  const segment = selectedSeq === null ? undefined : wire.segments.find((s) => s.seq === selectedSeq);
   const pickedChunk = chunk !== null && chunk.connId === conn?.id ? chunk : null;
   return (
-    <section className="panel wire-analysis" aria-label="Packet list and streams">
+    <section className="panel wire-analysis" aria-label="Follow stream and compare">
       <div className="panel-head">
-        <h2>Analysis</h2>
+        <h2>Streams</h2>
         <Segmented<Tab> options={TABS} value={tab} onSelect={setTab} />
         {tab === 'follow' && <Segmented<FollowMode> options={MODES} value={mode} onSelect={setMode} />}
         <span className="grow" />
-        {tab === 'packets' && segment && segment.payloadLength > 0 && <CopyMenu bytes={eventBytes(segment)} what="segment payload" />}
         {tab === 'follow' && pickedChunk && <CopyMenu bytes={eventBytes(pickedChunk)} what={`${pickedChunk.kind} payload`} />}
       </div>
-      {tab === 'packets' && <PacketList segments={wire.segments} notes={health.notes} selectedSeq={selectedSeq} onSelect={onSelect} />}
       {tab === 'follow' && (
         <>
           <div className="follow-legend">

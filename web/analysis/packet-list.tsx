@@ -22,9 +22,11 @@ interface Props {
   notes?: ReadonlyArray<{ retransmission?: boolean; zeroWindow?: boolean; windowUpdate?: boolean } | undefined>;
   selectedSeq: number | null;
   onSelect(seq: number): void;
+  /** Said instead of "no segments yet" when the connection's events left the store. */
+  gone?: string | undefined;
 }
 
-export function PacketList({ segments, notes, selectedSeq, onSelect }: Props) {
+export function PacketList({ segments, notes, selectedSeq, onSelect, gone }: Props) {
   const filter = useFilterState();
   const [sort, setSort] = useState<Sort>({ key: 'no', descending: false });
   const [timeMode, setTimeMode] = useState<TimeMode>('relative');
@@ -92,7 +94,11 @@ export function PacketList({ segments, notes, selectedSeq, onSelect }: Props) {
               </span>
             ))}
           </div>
-          {rows.length === 0 && <p className="empty">{segments.length === 0 ? 'No segments captured on this connection yet.' : 'No packet matches the filter.'}</p>}
+          {rows.length === 0 && (
+            <p className="empty" data-testid={gone && segments.length === 0 ? 'packets-gone' : undefined}>
+              {segments.length > 0 ? 'No packet matches the filter.' : (gone ?? 'No segments captured on this connection yet.')}
+            </p>
+          )}
           <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
             {virtualizer.getVirtualItems().map((item) => {
               const r = rows[item.index]!;

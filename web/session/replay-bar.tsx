@@ -18,12 +18,18 @@ export function ReplayBar({ controller, onLeave }: { controller: ReplayControlle
     return () => clearTimeout(timer);
   }, [s.playing, s.clock, s.speed]);
 
-  // ← and → step, space plays, unless the user is typing somewhere.
+  // ← and → step, Home and End jump to the start and the end, space plays, unless the user is typing
+  // somewhere, or a list that moves its own selection with the key (the packet list) took it.
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       const el = e.target as HTMLElement | null;
+      if (e.defaultPrevented || e.altKey || e.ctrlKey || e.metaKey) return;
       if (el && (el.tagName === 'INPUT' || el.tagName === 'SELECT' || el.tagName === 'TEXTAREA') && (el as HTMLInputElement).type !== 'range') return;
-      if (e.key === 'ArrowRight' || e.key === 'ArrowLeft') {
+      if (e.key === 'Home' || e.key === 'End') {
+        e.preventDefault();
+        if (e.key === 'Home') controller.toStart();
+        else controller.toEnd();
+      } else if (e.key === 'ArrowRight' || e.key === 'ArrowLeft') {
         e.preventDefault();
         controller.step(e.key === 'ArrowRight' ? 1 : -1);
       } else if (e.key === ' ' && el?.tagName !== 'BUTTON') {
@@ -42,6 +48,9 @@ export function ReplayBar({ controller, onLeave }: { controller: ReplayControlle
       <span className="replay-name" title={s.name}>
         {s.name}
       </span>
+      <button type="button" aria-label="Jump to the start (Home)" title="Jump to the start (Home)" data-testid="replay-start" disabled={s.position === 0} onClick={() => controller.toStart()}>
+        ⏮︎
+      </button>
       <button type="button" aria-label="Step back one event" data-testid="replay-step-back" disabled={s.position === 0} onClick={() => controller.step(-1)}>
         ◀︎
       </button>
@@ -50,6 +59,9 @@ export function ReplayBar({ controller, onLeave }: { controller: ReplayControlle
       </button>
       <button type="button" aria-label="Step forward one event" data-testid="replay-step-forward" disabled={s.position >= s.length} onClick={() => controller.step(1)}>
         ▶︎
+      </button>
+      <button type="button" aria-label="Jump to the end (End)" title="Jump to the end (End)" data-testid="replay-end" disabled={s.position >= s.length} onClick={() => controller.toEnd()}>
+        ⏭︎
       </button>
       <select aria-label="Replay speed" data-testid="replay-speed" value={s.speed} onChange={(e) => controller.setSpeed(Number(e.target.value) as ReplaySpeed)}>
         {REPLAY_SPEEDS.map((v) => (

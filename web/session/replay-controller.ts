@@ -89,6 +89,18 @@ export class ReplayController {
     this.moveTo(position, this.cursor.timeOf(position));
   }
 
+  /** Home: the start of the session, before its first event. */
+  toStart(): void {
+    this.pause();
+    this.moveTo(0, 0);
+  }
+
+  /** End: the whole session, as it was saved. */
+  toEnd(): void {
+    this.pause();
+    this.moveTo(this.state.length, this.state.duration);
+  }
+
   dispose(): void {
     cancelAnimationFrame(this.frame);
     this.listeners.clear();

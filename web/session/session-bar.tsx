@@ -12,6 +12,7 @@ import { linkedSessionUrl, openedWith, useViewLink, writeViewLink } from './view
 import { blockLiveCommands, downloadFromApi } from '../api.ts';
 import { useCommand } from '../controls/notice.tsx';
 import { LinkProposalBanner } from './link-proposal.tsx';
+import { NewSession } from './new-session.tsx';
 import { REPLAY_REASON } from './live-only.tsx';
 import './session.css';
 
@@ -135,6 +136,7 @@ export function SessionBar({ pinned }: { pinned: number | null }) {
             if (file) void open(file.name, () => readSessionFile(file), false);
           }}
         />
+        <NewSession />
       </div>
       {problem && (
         <div className="session-problem" role="alert" data-testid="session-error">

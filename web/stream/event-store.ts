@@ -222,7 +222,9 @@ export class EventStore {
     // kinds this page does not know, and those must pass through to the log rather than sink a batch.
     switch (msg.type) {
       case 'snapshot':
-        applySnapshot(this.state, msg, this.nextSnapshotResets ? 'reset' : 'merge');
+        // A new session on the server (POST /api/session/reset): nothing held from before counts any more.
+        if (msg.reset === true) this.state = createLiveState();
+        applySnapshot(this.state, msg, this.nextSnapshotResets || msg.reset === true ? 'reset' : 'merge');
         this.nextSnapshotResets = false;
         this.link = 'live';
         this.forceData ||= this.paused; // a new server's picture replaces a frozen one from an old server

@@ -96,12 +96,13 @@ export function EventLog({ selectedConnId }: { selectedConnId: number | null }) 
             data-testid="event-log"
             role={rows.length > 0 ? 'rowgroup' : undefined}
             onKeyDown={(ev) => {
-              // ↑/↓ move between rows; Enter or Space opens the row's detail (handled on the row).
-              const step = ev.key === 'ArrowDown' ? 1 : ev.key === 'ArrowUp' ? -1 : 0;
+              // ↑/↓ move between rows, Home/End to the newest and the oldest; Enter or Space opens the row's
+              // detail (handled on the row). Taken here, these keys do not move a replay's scrubber.
+              const step = ev.key === 'ArrowDown' ? 1 : ev.key === 'ArrowUp' ? -1 : ev.key === 'Home' ? -Infinity : ev.key === 'End' ? Infinity : 0;
               const from = (ev.target as HTMLElement).closest<HTMLElement>('[data-testid=event-row]');
               if (step === 0 || from === null) return;
               ev.preventDefault();
-              const index = Number(from.dataset.index) + step;
+              const index = Number.isFinite(step) ? Number(from.dataset.index) + step : step < 0 ? 0 : rows.length - 1;
               if (index < 0 || index >= rows.length) return;
               virtualizer.scrollToIndex(index, { align: 'auto' });
               requestAnimationFrame(() => scroller.current?.querySelector<HTMLElement>(`[data-index="${index}"]`)?.focus());

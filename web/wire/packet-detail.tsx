@@ -19,9 +19,11 @@ interface Props {
   conn: Connection | null;
   /** False when the segment was picked for the user (the first data segment), not clicked. */
   chosen: boolean;
+  /** Said instead of "click an arrow" when the connection's events left the store. */
+  gone?: string | null;
 }
 
-export function PacketDetail({ segment, notes, wire, conn, chosen }: Props) {
+export function PacketDetail({ segment, notes, wire, conn, chosen, gone }: Props) {
   return (
     <section className="panel wire-detail" aria-label="Packet detail">
       <div className="panel-head">
@@ -35,7 +37,9 @@ export function PacketDetail({ segment, notes, wire, conn, chosen }: Props) {
         {segment && !chosen && <span className="muted small-text">the first data segment · click any arrow for another</span>}
       </div>
       <div className="detail-body" tabIndex={0} data-testid="packet-detail" data-seq={segment?.seq ?? ''}>
-        {segment === null ? (
+        {segment === null && gone ? (
+          <p className="empty">{gone}</p>
+        ) : segment === null ? (
           <p className="empty">Click an arrow in the ladder to take its segment apart: header fields, the length arithmetic and its payload bytes.</p>
         ) : (
           <SegmentFields segment={segment} notes={notes} wire={wire} conn={conn} />

@@ -36,9 +36,11 @@ interface Props {
   health: StreamHealth;
   selectedSeq: number | null;
   onSelect(seq: number): void;
+  /** Said instead of "nothing yet" when the connection's events left the store (wire-gone.ts). */
+  gone?: string | null;
 }
 
-export function SequenceLadder({ wire, conn, health, selectedSeq, onSelect }: Props) {
+export function SequenceLadder({ wire, conn, health, selectedSeq, onSelect, gone }: Props) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const width = useElementWidth(scrollRef);
   const layout = ladderLayout(wire, health.notes, LADDER_MAX_ROWS);
@@ -94,8 +96,13 @@ export function SequenceLadder({ wire, conn, health, selectedSeq, onSelect }: Pr
           atBottom.current = el.scrollTop + el.clientHeight >= el.scrollHeight - 4;
         }}
       >
+        {gone && (
+          <p className={layout.items.length === 0 ? 'empty wire-gone' : 'wire-gone note'} data-testid="wire-gone" data-conn-id={conn?.id ?? ''}>
+            {gone}
+          </p>
+        )}
         {layout.items.length === 0 ? (
-          <p className="empty">{conn ? 'Nothing on the wire of this connection yet.' : 'Send a burst: its segments appear here.'}</p>
+          !gone && <p className="empty">{conn ? 'Nothing on the wire of this connection yet.' : 'Send a burst: its segments appear here.'}</p>
         ) : (
           <svg
             width={W}

@@ -17,7 +17,7 @@ const SERIES: { key: keyof SocketPoint; name: string; color: string; dash?: stri
   { key: 'serverRcvWnd', name: 'server rcv window', color: '#6f7b8b', dash: '2 3', axis: 'w' },
 ];
 
-export function SocketChart({ samples, connId }: { samples: readonly SampleEvent[]; connId: number | null }) {
+export function SocketChart({ samples, connId, gone }: { samples: readonly SampleEvent[]; connId: number | null; gone?: string | null }) {
   const series = useMemo(() => socketSeries(samples), [samples]);
   const last = series.points.at(-1);
   return (
@@ -37,7 +37,7 @@ export function SocketChart({ samples, connId }: { samples: readonly SampleEvent
       </div>
       <div className="chart-box" data-testid="socket-chart" data-samples={samples.length} data-points={series.points.length} data-max-queue={series.maxQueue}>
         {series.points.length === 0 ? (
-          <p className="empty">No socket samples yet: ss looks at the open connections every second, four times a second while data moves.</p>
+          <p className="empty">{gone ? `${gone} Its socket samples left with them.` : <>No socket samples yet: ss looks at the open connections every second, four times a second while data moves.</>}</p>
         ) : series.points.length === 1 ? (
           <OneLook samples={samples} />
         ) : (

@@ -1,6 +1,7 @@
 // The wire view of the selected connection: the sequence ladder with the capture's status, the stream's
-// health and the wire commands above it; the packet detail of the clicked segment; the kernel's socket
-// state. Three panels that take their places in the page's grid.
+// health and the wire commands above it; the packet list beside it, sharing its selection; the packet
+// detail of the selected segment; the kernel's socket state; follow stream and compare. Panels that take
+// their places in the page's grid (wire.css).
 import { useMemo, useState } from 'react';
 import type { Connection } from '../../shared/connections.ts';
 import { CaptureStatus } from './capture-status.tsx';
@@ -14,6 +15,8 @@ import { useCaptureState, useConnWire } from './use-wire.ts';
 import { StopReadingSwitch, PcapButton } from './wire-controls.tsx';
 import './wire.css';
 import { AnalysisPanel } from '../analysis/analysis-panel.tsx';
+import { PacketListPanel } from '../analysis/packet-list-panel.tsx';
+import { wireGoneText } from './wire-gone.ts';
 
 export function WireView({ conn }: { conn: Connection | null }) {
   const wire = useConnWire(conn?.id ?? null);
@@ -25,6 +28,8 @@ export function WireView({ conn }: { conn: Connection | null }) {
   const index = pickedIndex >= 0 ? pickedIndex : wire.segments.findIndex((s) => s.direction === 'c2s' && s.payloadLength > 0);
   const selected = index >= 0 ? wire.segments[index]! : null;
   const summary = flowSummary(wire);
+  const gone = wireGoneText(conn, wire);
+  const select = (seq: number) => conn && setPicked({ connId: conn.id, seq });
 
   return (
     <>
@@ -50,12 +55,14 @@ export function WireView({ conn }: { conn: Connection | null }) {
           conn={conn}
           health={health}
           selectedSeq={selected?.seq ?? null}
-          onSelect={(seq) => conn && setPicked({ connId: conn.id, seq })}
+          onSelect={select}
+          gone={gone}
         />
       </section>
-      <PacketDetail segment={selected} notes={index >= 0 ? health.notes[index] : undefined} wire={wire} conn={conn} chosen={pickedIndex >= 0} />
-      <SocketChart samples={wire.samples} connId={conn?.id ?? null} />
-      <AnalysisPanel wire={wire} conn={conn} health={health} selectedSeq={selected?.seq ?? null} onSelect={(seq) => conn && setPicked({ connId: conn.id, seq })} />
+      <PacketListPanel wire={wire} conn={conn} health={health} selectedSeq={selected?.seq ?? null} onSelect={select} gone={gone ?? undefined} />
+      <PacketDetail segment={selected} notes={index >= 0 ? health.notes[index] : undefined} wire={wire} conn={conn} chosen={pickedIndex >= 0} gone={gone} />
+      <SocketChart samples={wire.samples} connId={conn?.id ?? null} gone={gone} />
+      <AnalysisPanel wire={wire} conn={conn} />
     </>
   );
 }
