@@ -289,6 +289,34 @@ describe('summaries', () => {
     expect(s.streams.get(1)!.summaries).toEqual([]);
   });
 
+  it('folds the calls it evicts into the stream, so that a snapshot after a gap files only what it lacks, after what it holds', () => {
+    const s = createLiveState(2);
+    applySnapshot(s, snapshot([], [conn(1)]), 'reset');
+    // Two writes of 7 and a read of 14 in detail; the page holds two events, so the first write leaves it.
+    applyBatch(s, batch([chunk(1, 1, 'write', 0, 7), chunk(2, 1, 'write', 7, 7), chunk(3, 1, 'read', 0, 14)], [conn(1, { writes: 2, bytesWritten: 14, reads: 1, bytesRead: 14 })]));
+    expect(s.streams.get(1)!.summaries).toEqual([{ afterSeq: -1, toSeq: 1, writes: 1, writeBytes: 7, reads: 0, readBytes: 0, folded: true }]);
+    // A gap (a write and a read missed), then a snapshot holding only the last read.
+    applyMissed(s, 2);
+    applySnapshot(s, snapshot([chunk(5, 1, 'read', 14, 7)], [conn(1, { writes: 3, bytesWritten: 21, reads: 2, bytesRead: 21 })], 6), 'merge');
+    const stream = s.streams.get(1)!;
+    // The gap holds the missed write alone: the evicted one is not counted again there.
+    expect(stream.summaries.find((m) => !m.folded)).toMatchObject({ afterSeq: 3, toSeq: 4, writes: 1, writeBytes: 7, reads: 0 });
+    expect(stream.counters).toEqual({ writes: 3, bytesWritten: 21, reads: 2, bytesRead: 21 });
+  });
+
+  it('keeps filing summaries of a stream rebuilt while it had none', () => {
+    const s = createLiveState();
+    applySnapshot(s, snapshot([], [], 1), 'reset');
+    applyBatch(s, batch([tutorial[0]!], [conn(1, { writes: 1, bytesWritten: 7 })]));
+    mergeEvents(s, []); // nothing fetched: no rebuild
+    applySnapshot(s, snapshot([tutorial[0]!], [conn(1, { writes: 1, bytesWritten: 7 })], 2), 'merge'); // rebuilt with no summary
+    applyBatch(s, batch([], [conn(1, { writes: 3, bytesWritten: 21 })], 2));
+    expect(s.summaries.get(1)).toBe(s.streams.get(1)!.summaries);
+    // A later rebuild keeps the summary the batch filed.
+    applySnapshot(s, snapshot([tutorial[0]!], [conn(1, { writes: 3, bytesWritten: 21 })], 4), 'merge');
+    expect(s.streams.get(1)!.summaries.reduce((a, m) => a + m.writes, 0)).toBe(2);
+  });
+
   it('forgets summaries on Clear', () => {
     const s = createLiveState();
     applySnapshot(s, snapshot([], [conn(1)]), 'reset');
