@@ -16,7 +16,6 @@ export type ChunkListener = (kind: ChunkKind, conn: ConnectionState, seq: number
 
 /** The kept-bytes budget is counted per window of this many ms (EVENT_KEPT_BYTES_PER_SEC spread evenly). */
 const KEEP_WINDOW_MS = 100;
-const KEEP_WINDOW_BYTES = (EVENT_KEPT_BYTES_PER_SEC * KEEP_WINDOW_MS) / 1000;
 
 export class Recorder {
   private seq = 1;
@@ -32,7 +31,12 @@ export class Recorder {
     readonly store: EventStore,
     /** The events' clock (tests drive it by hand). */
     private readonly clock: () => number = nowMs,
-  ) {}
+    /** Whole chunks kept per second before they thin (EVENT_KEPT_BYTES_PER_SEC; tests that need the largest events raise it). */
+    keptBytesPerSec: number = EVENT_KEPT_BYTES_PER_SEC,
+  ) {
+    this.keepWindowBytes = (keptBytesPerSec * KEEP_WINDOW_MS) / 1000;
+  }
+  private readonly keepWindowBytes: number;
 
   /** The seq the next event will get. */
   get nextSeq(): number {
@@ -65,7 +69,7 @@ export class Recorder {
       this.keepWindowStart = t;
       this.keptInWindow = 0;
     }
-    if (this.keptInWindow >= KEEP_WINDOW_BYTES && keep > EVENT_THIN_HEX_BYTES) keep = EVENT_THIN_HEX_BYTES;
+    if (this.keptInWindow >= this.keepWindowBytes && keep > EVENT_THIN_HEX_BYTES) keep = EVENT_THIN_HEX_BYTES;
     this.keptInWindow += keep;
     this.store.pushChunk(chunkKindCode(kind), seq, t, conn.id, offset, length, src, keep);
     if (watched !== undefined) this.store.setLastRequested(watched.requested);
