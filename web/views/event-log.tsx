@@ -1,6 +1,7 @@
 // Every event, newest at the top, as a virtual list: only the rows on screen exist in the DOM, so
 // 20,000 events scroll like 20. A row shows the bytes in hex and ASCII as the echo server logs them.
 import { useLayoutEffect, useMemo, useRef, useState, type CSSProperties } from 'react';
+import { useVirtualizer } from '@tanstack/react-virtual';
 import { EVENT_KINDS, type TcpEvent } from '../../shared/events.ts';
 import { bytesCarried, clockTime, describeEvent } from '../format/describe-event.ts';
 import { eventAscii } from '../format/event-bytes.ts';
@@ -11,7 +12,6 @@ import { EventDetail } from './event-detail.tsx';
 import { filterLog, kindsPresent, rowsNewerThan } from './log-filter.ts';
 import { kindColor } from './palette.ts';
 import { useDisplayFiltered } from '../analysis/filter-store.ts';
-import { useFixedRows } from './fixed-rows.ts';
 import { requestedBy, requestedText } from '../format/read-request.ts';
 
 const ROW_HEIGHT = 22;
@@ -26,8 +26,13 @@ export function EventLog({ selectedConnId }: { selectedConnId: number | null }) 
   const kinds = useMemo(() => kindsPresent(events, EVENT_KINDS), [events]);
 
   const scroller = useRef<HTMLDivElement>(null);
-  // Every row has one height: the rows on screen follow from the scroll position (fixed-rows.ts says why).
-  const virtualizer = useFixedRows(scroller, rows.length, ROW_HEIGHT, 12);
+  const virtualizer = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 12,
+    getItemKey: (i) => rows[i]!.seq,
+  });
 
   // New rows arrive at the top. A reader scrolled down to an older row keeps it in place; a reader
   // at the top keeps seeing the newest.
@@ -99,17 +104,17 @@ export function EventLog({ selectedConnId }: { selectedConnId: number | null }) 
               ev.preventDefault();
               const index = Number.isFinite(step) ? Number(from.dataset.index) + step : step < 0 ? 0 : rows.length - 1;
               if (index < 0 || index >= rows.length) return;
-              virtualizer.scrollToIndex(index);
+              virtualizer.scrollToIndex(index, { align: 'auto' });
               requestAnimationFrame(() => scroller.current?.querySelector<HTMLElement>(`[data-index="${index}"]`)?.focus());
             }}
           >
             {rows.length === 0 && <p className="empty">No events{events.length > 0 ? ' match the filter' : ' yet'}.</p>}
-            <div role="presentation" style={{ height: virtualizer.totalSize, position: 'relative' }}>
-              {virtualizer.items.map((item) => {
+            <div role="presentation" style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+              {virtualizer.getVirtualItems().map((item) => {
                 const e = rows[item.index]!;
                 return (
                   <LogRow
-                    key={e.seq}
+                    key={item.key}
                     index={item.index}
                     tabStop={picked === null ? item.index === 0 : picked.seq === e.seq}
                     e={e}
