@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { startTcpscope, type Tcpscope } from '../../server/app.ts';
 import { useBrowser } from './browser.ts';
-import { SCREENS } from './screens.ts';
+import { SCREENS, sidewaysOverflow } from './screens.ts';
 
 const e2e = useBrowser();
 const cleanups = e2e.cleanups;
@@ -33,13 +33,6 @@ async function sendBurst(page: Page): Promise<number> {
   await page.getByRole('button', { name: 'Send burst' }).click();
   await page.getByTestId('conn-row').nth(before).waitFor();
   return Number(await page.getByTestId('conn-row').first().getAttribute('data-conn-id'));
-}
-
-function sidewaysOverflow(page: Page): Promise<number> {
-  return page.evaluate(() => {
-    const app = document.querySelector('.app')!;
-    return Math.max(document.documentElement.scrollWidth - window.innerWidth, app.scrollWidth - app.clientWidth);
-  });
 }
 
 const rows = (page: Page) => page.getByTestId('packet-row');

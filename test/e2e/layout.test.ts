@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { useBrowser } from './browser.ts';
-import { SCREENS } from './screens.ts';
+import { SCREENS, sidewaysOverflow } from './screens.ts';
 import { startTcpscope, type Tcpscope } from '../../server/app.ts';
 
 const e2e = useBrowser();
@@ -25,14 +25,6 @@ async function openAt(scope: Tcpscope, viewport: { width: number; height: number
   await page.goto(`${scope.httpUrl}/`);
   await page.getByTestId('live-status').filter({ hasText: /^live$/ }).waitFor();
   return page;
-}
-
-/** How far the page, or its scrolling frame, reaches beyond the viewport's width. */
-function sidewaysOverflow(page: Page): Promise<number> {
-  return page.evaluate(() => {
-    const app = document.querySelector('.app')!;
-    return Math.max(document.documentElement.scrollWidth - window.innerWidth, app.scrollWidth - app.clientWidth);
-  });
 }
 
 async function box(page: Page, selector: string) {

@@ -7,7 +7,7 @@ import { SessionSchema } from '../../shared/session.ts';
 import { startTcpscope, type Tcpscope } from '../../server/app.ts';
 import { connectTcp } from '../helpers.ts';
 import { useBrowser } from './browser.ts';
-import { SCREENS } from './screens.ts';
+import { SCREENS, sidewaysOverflow } from './screens.ts';
 
 const e2e = useBrowser();
 const cleanups = e2e.cleanups;
@@ -26,13 +26,6 @@ async function openAt(scope: Tcpscope, viewport: { width: number; height: number
   await page.goto(`${scope.httpUrl}/`);
   await page.getByTestId('live-status').filter({ hasText: /^live$/ }).waitFor();
   return page;
-}
-
-function sidewaysOverflow(page: Page): Promise<number> {
-  return page.evaluate(() => {
-    const app = document.querySelector('.app')!;
-    return Math.max(document.documentElement.scrollWidth - window.innerWidth, app.scrollWidth - app.clientWidth);
-  });
 }
 
 async function exportedSeqs(scope: Tcpscope): Promise<number[]> {

@@ -6,20 +6,13 @@ import type { Page } from 'playwright-core';
 import { startTcpscope } from '../../server/app.ts';
 import { nextEvent } from '../helpers.ts';
 import { useBrowser } from './browser.ts';
-import { SCREENS } from './screens.ts';
+import { SCREENS, sidewaysOverflow } from './screens.ts';
 
 const e2e = useBrowser();
 const cleanups = e2e.cleanups;
 
 const position = (page: Page) => page.getByTestId('replay-position');
 const at = (page: Page, n: number) => page.locator(`[data-testid=replay-position][data-position="${n}"]`).waitFor();
-
-function sidewaysOverflow(page: Page): Promise<number> {
-  return page.evaluate(() => {
-    const app = document.querySelector('.app')!;
-    return Math.max(document.documentElement.scrollWidth - window.innerWidth, app.scrollWidth - app.clientWidth);
-  });
-}
 
 describe('replay: Home and End', () => {
   for (const screen of SCREENS) {

@@ -14,6 +14,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { AxeBuilder } from '@axe-core/playwright';
 import { useBrowser } from './browser.ts';
+import { sidewaysOverflow } from './screens.ts';
 import { startTcpscope, type Tcpscope } from '../../server/app.ts';
 import type { Watch } from '../../shared/watch.ts';
 import { startServer, type ServerProcess } from '../watch/watch-helpers.ts';
@@ -60,14 +61,6 @@ async function open(viewport: { width: number; height: number }): Promise<{ scop
   await page.goto(`${scope.httpUrl}/`);
   await page.getByTestId('live-status').filter({ hasText: /^live$/ }).waitFor();
   return { scope, page };
-}
-
-/** How far the page, or its scrolling frame, reaches beyond the viewport's width. */
-function sidewaysOverflow(page: Page): Promise<number> {
-  return page.evaluate(() => {
-    const app = document.querySelector('.app')!;
-    return Math.max(document.documentElement.scrollWidth - window.innerWidth, app.scrollWidth - app.clientWidth);
-  });
 }
 
 /** The tutorial's exchange straight to the server, to show it still serves. */
