@@ -43,6 +43,16 @@ export function withDeadline<T>(helper: string, what: string, start: (resolve: (
   });
 }
 
+/**
+ * Waits until every connection closed so far has had its last socket sample (ss samples a closed connection
+ * once more): a pass may be under way from before the close, so a second one follows it. After this, the
+ * store changes only with new traffic.
+ */
+export async function settleSamples(scope: Tcpscope): Promise<void> {
+  await scope.capture.sampleNow();
+  await scope.capture.sampleNow();
+}
+
 /** Resolves with the first recorded event (from now on) that matches; fails naming `what` (or the predicate) after the deadline. */
 export function nextEvent<E extends StoredEvent>(scope: Tcpscope, match: (e: StoredEvent) => e is E, what?: string): Promise<E>;
 export function nextEvent(scope: Tcpscope, match: (e: StoredEvent) => boolean, what?: string): Promise<StoredEvent>;

@@ -79,12 +79,18 @@ export interface CaptureService {
   ports(): number[];
 }
 
+/** A frame in a handover, held or passed on in capture order. */
+interface HandoverFrame {
+  record: PcapRecord;
+  linkType: number;
+}
+
 /** The capture being replaced while its successor starts (see capture-handover.ts). */
 interface Leaving {
   source: TcpdumpSource;
   /** The ports its filter covers. */
   ports: ReadonlySet<number>;
-  handover: Handover;
+  handover: Handover<HandoverFrame>;
   timer: NodeJS.Timeout | null;
   /** Set once retiring began: resolves when the old capture has exited. */
   stopped: Promise<void> | null;
@@ -115,14 +121,22 @@ export function createCaptureService(opts: CaptureServiceOptions): CaptureServic
     }, SUMMARY_STATE_EVERY_MS);
   }
 
-  // Per captured frame: a peek at its TCP header decides; only segments shown in detail are decoded
-  // whole and become objects. A summarised segment costs the peek, a count and its frame's bytes.
+  // Per captured frame: during a handover the two captures' streams merge into one first (see
+  // capture-handover.ts); then a peek at its TCP header decides, and only segments shown in detail are
+  // decoded whole and become objects. A summarised segment costs the peek, a count and its frame's bytes.
   function onRecord(record: PcapRecord, linkType: number, from: TcpdumpSource): void {
     // A capture already replaced (its last frames after a quick second change): its successors have them.
     if (from !== source && from !== leaving?.source) return;
+    if (leaving !== null) {
+      for (const r of handedOver(leaving, from, record, linkType)) onFrame(r.record, r.linkType);
+      return;
+    }
+    onFrame(record, linkType);
+  }
+
+  function onFrame(record: PcapRecord, linkType: number): void {
     const data = record.data;
     const peeked = peekSegment(linkType, data, ports, peek);
-    if (leaving !== null && !handedOver(leaving, from, peeked, data)) return;
     framesSeen++;
     if (peeked && gate.judge(peek, peek.serverPort, record.t) === 'summarise') {
       const connId = gate.connOf(peek);
@@ -158,20 +172,26 @@ export function createCaptureService(opts: CaptureServiceOptions): CaptureServic
     }
   }
 
-  /** During a handover: false for the second copy of a frame both captures saw, or a frame of neither. */
-  function handedOver(l: Leaving, from: TcpdumpSource, peeked: boolean, data: Uint8Array): boolean {
+  /** During a handover: the frames to take now, in capture order (none for the second copy of a frame both captures saw). */
+  function handedOver(l: Leaving, from: TcpdumpSource, record: PcapRecord, linkType: number): HandoverFrame[] {
     const side = from === source ? 'new' : 'old';
+    const data = record.data;
     // A frame of a port only one filter covers comes once; an unreadable one goes by its bytes.
+    const peeked = peekSegment(linkType, data, ports, peek);
     const shared = !peeked || (l.ports.has(peek.serverPort) && sourcePorts.has(peek.serverPort));
-    if (!shared) return true;
-    const admitted = l.handover.admit(side, data);
-    if (!admitted) {
+    if (!shared) return [{ record, linkType }];
+    // The new capture's frame may be held past this call: it gets bytes of its own, as the record's are a
+    // view of the pipe's reused buffer (a copy per frame, during a handover only).
+    const item = side === 'new' ? { record: { ...record, data: Uint8Array.prototype.slice.call(data) }, linkType } : { record, linkType };
+    const before = l.handover.duplicates;
+    const out = l.handover.admit(side, data, item);
+    if (l.handover.duplicates > before) {
       duplicatesDropped++;
       // A frame both delivered: from here on the new capture sees all the old one would.
       void retire(l);
     }
     if (l.handover.done) handoverOver(l);
-    return admitted;
+    return out;
   }
 
   /** The old capture is gone and nothing is left to match: the next change of filter may begin. */
@@ -234,14 +254,15 @@ export function createCaptureService(opts: CaptureServiceOptions): CaptureServic
     const s = l.source.state();
     retiredRestarts += s.restarts;
     retiredDropped += s.droppedByKernel;
-    l.handover.oldStopped();
+    // Its pipe is closed and read to the end: the new capture's frames it never delivered go on, in order.
+    for (const r of l.handover.oldStopped()) onFrame(r.record, r.linkType);
     opts.onStateChange?.(state());
     if (l.handover.done) handoverOver(l);
     else {
       // The new capture delivers its copies of the old one's last frames within milliseconds; should no
       // frame at all come, what is left to match is let go after the grace.
       l.timer = setTimeout(() => {
-        l.handover.end();
+        for (const r of l.handover.end()) onFrame(r.record, r.linkType);
         handoverOver(l);
       }, HANDOVER_GRACE_MS);
       l.timer.unref();

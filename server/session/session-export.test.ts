@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TcpEvent } from '../../shared/events.ts';
 import { parseSession, type SessionDocument } from '../../shared/session.ts';
 import type { Tcpscope } from '../app.ts';
-import { json, startTestScope } from '../../test/helpers.ts';
+import { json, settleSamples, startTestScope } from '../../test/helpers.ts';
 import { hexBytesPerEvent } from './session-export.ts';
 
 let scope: Tcpscope;
@@ -28,6 +28,7 @@ describe('session export', () => {
 
     await json(scope, 'POST', '/api/scenarios/three-writes-merge');
     await json(scope, 'POST', '/api/scenarios/newline-framing-chaos');
+    await settleSamples(scope);
     const { text, headers, status } = await download('/api/session.json');
     expect(status).toBe(200);
     expect(headers.get('content-type')).toContain('application/json');

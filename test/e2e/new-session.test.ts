@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { SessionSchema } from '../../shared/session.ts';
 import { startTcpscope, type Tcpscope } from '../../server/app.ts';
-import { connectTcp } from '../helpers.ts';
+import { connectTcp, settleSamples } from '../helpers.ts';
 import { useBrowser } from './browser.ts';
 import { SCREENS, sidewaysOverflow } from './screens.ts';
 
@@ -56,6 +56,7 @@ describe('new session', () => {
       await page.getByRole('button', { name: 'Send burst' }).click();
       await page.locator('[data-testid=conn-row][data-state=closed]').first().waitFor();
       await other.getByTestId('conn-row').first().waitFor();
+      await settleSamples(scope);
       const before = await exportedSeqs(scope);
       expect(before.length).toBeGreaterThan(0);
       // Cancel changes nothing on the server.

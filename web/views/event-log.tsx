@@ -44,6 +44,19 @@ export function EventLog({ selectedConnId }: { selectedConnId: number | null }) 
     newestSeq.current = rows[0]?.seq ?? -1;
   }, [rows]);
 
+  // A row moved to by key is focused once it is rendered: at once when it is on screen, otherwise after the
+  // scroll that brings it, which may take the virtualizer more than one frame.
+  const focusAfterScroll = useRef<number | null>(null);
+  const focusPending = (): void => {
+    const index = focusAfterScroll.current;
+    if (index === null) return;
+    const row = scroller.current?.querySelector<HTMLElement>(`[data-index="${index}"]`);
+    if (!row) return;
+    focusAfterScroll.current = null;
+    row.focus();
+  };
+  useLayoutEffect(focusPending);
+
   const toggleKind = (kind: string) =>
     setHiddenKinds((prev) => {
       const next = new Set(prev);
@@ -104,8 +117,9 @@ export function EventLog({ selectedConnId }: { selectedConnId: number | null }) 
               ev.preventDefault();
               const index = Number.isFinite(step) ? Number(from.dataset.index) + step : step < 0 ? 0 : rows.length - 1;
               if (index < 0 || index >= rows.length) return;
+              focusAfterScroll.current = index;
               virtualizer.scrollToIndex(index, { align: 'auto' });
-              requestAnimationFrame(() => scroller.current?.querySelector<HTMLElement>(`[data-index="${index}"]`)?.focus());
+              focusPending();
             }}
           >
             {rows.length === 0 && <p className="empty">No events{events.length > 0 ? ' match the filter' : ' yet'}.</p>}
