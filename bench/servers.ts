@@ -2,6 +2,7 @@
 // baselines. One handle type for all three, so that a scenario runs the same steps against each.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { buildServerIfNeeded } from '../scripts/build-server-if-needed.mjs';
+import { buildWebIfNeeded } from '../scripts/build-web-if-needed.mjs';
 import path from 'node:path';
 import { closeSync, openSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -120,7 +121,9 @@ export interface TcpscopeHandle extends ServerHandle {
 
 export async function startTcpscopeProcess(options: TcpscopeSpawnOptions, kind: 'tcpscope' | 'nocapture' = 'tcpscope'): Promise<TcpscopeHandle> {
   if (kind === 'nocapture') options = { ...options, extraArgs: [...(options.extraArgs ?? []), '--no-capture'] };
+  // The server and the page it serves (the page scenario opens it), as `npm start` builds them.
   await buildServerIfNeeded({ quiet: true });
+  await buildWebIfNeeded({ quiet: true });
   // As `npm start` and the `tcpscope` command run it (bin/tcpscope.js says why).
   const nodeArgs: string[] = ['--max-semi-space-size=4'];
   if (options.cpuProfDir) nodeArgs.push('--cpu-prof', '--cpu-prof-dir', options.cpuProfDir);

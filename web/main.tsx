@@ -5,7 +5,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { adoptTokenFromAddress } from './page-token.ts';
 import { App } from './app.tsx';
-import { EventStore, StoreContext, liveSocketUrl } from './stream/event-store.ts';
+import { EventStore, StoreContext, ViewPacer, liveSocketUrl } from './stream/event-store.ts';
 import { linkedSessionUrl } from './session/view-link.ts';
 import { TokenGate } from './views/token-required.tsx';
 import './styles.css';
@@ -19,6 +19,7 @@ if (linkedSessionUrl() === null) store.start();
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <StoreContext.Provider value={store}>
+      <ViewPacer />
       <TokenGate>
         <App />
       </TokenGate>

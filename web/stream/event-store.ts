@@ -1,7 +1,9 @@
 // The page's single source of live data. Messages from the socket land in plain state at once;
 // React hears about them at most once per animation frame, so a burst of 1,000 events costs a
-// handful of renders, not a thousand.
-import { createContext, useContext, useSyncExternalStore } from 'react';
+// handful of renders, not a thousand. A new view is rendered as a transition: React renders it in slices
+// of a few milliseconds and lets input, scrolling and the socket in between, so a costly redraw under a
+// flood is many short tasks rather than one long one; the next view waits until this one is on screen.
+import { createContext, startTransition, useContext, useEffect, useRef, useState } from 'react';
 import type { Config } from '../../shared/config.ts';
 import type { TcpEvent } from '../../shared/events.ts';
 import type { BatchMessage, ServerMessage, SnapshotMessage } from '../../shared/live.ts';
@@ -22,6 +24,8 @@ const FRAME_FALLBACK_MS = 250;
  */
 const VIEW_COST_FACTOR = 4;
 const VIEW_INTERVAL_MAX_MS = 500;
+/** A published view that never reports being on screen holds the next one back at most this long. */
+const VIEW_RENDER_TIMEOUT_MS = 2000;
 /** How long a connection's counters must stand still before what the live stream summarised is fetched. */
 const BACKFILL_SETTLE_MS = 500;
 /** Fetched events keep the first bytes only, as live ones do: 20,000 events of 4 KiB would be 240 MB of hex. */
@@ -51,6 +55,10 @@ export class EventStore {
   /** When the last view was published, and what building and rendering it cost (see VIEW_COST_FACTOR). */
   private lastViewAt = -Infinity;
   private lastViewCost = 0;
+  /** The view being rendered (published, not yet on screen), and when it was published. */
+  private rendering: StoreView | null = null;
+  private renderingSince = 0;
+  private renderTimeout: ReturnType<typeof setTimeout> | undefined;
   /** Set when the data must be redrawn even though the view is paused (after Clear). */
   private forceData = false;
 
@@ -106,6 +114,7 @@ export class EventStore {
     cancelAnimationFrame(this.frame);
     clearTimeout(this.fallback);
     clearTimeout(this.backfillRetry);
+    clearTimeout(this.renderTimeout);
   }
 
   readonly subscribe = (listener: () => void): (() => void) => {
@@ -115,7 +124,7 @@ export class EventStore {
 
   readonly getView = (): StoreView => this.view;
 
-  /** Changes only when the server reports a new state, so it can feed useSyncExternalStore as is. */
+  /** Change only when the server reports a new state (read through useStoreValue). */
   readonly getCapture = (): CaptureState | null => this.capture;
   readonly getEcho = (): EchoAddress | null => this.echo;
   readonly getTokenMissing = (): boolean => this.tokenMissing;
@@ -252,6 +261,8 @@ export class EventStore {
   private schedule(): void {
     if (this.scheduled) return;
     this.scheduled = true;
+    // One view at a time: the next is scheduled once this one is on screen (viewShown).
+    if (this.rendering !== null) return;
     const wait = Math.min(VIEW_INTERVAL_MAX_MS, this.lastViewCost * VIEW_COST_FACTOR) - (performance.now() - this.lastViewAt);
     if (wait > 0) {
       // The last view was costly and recent: the next one waits its turn (a frame is then not needed).
@@ -269,6 +280,7 @@ export class EventStore {
     cancelAnimationFrame(this.frame);
     clearTimeout(this.fallback);
     const { received, skipped } = this.state.stats;
+    const previous = this.view;
     this.view = nextView(
       this.state,
       this.view,
@@ -281,12 +293,34 @@ export class EventStore {
       this.paused && !this.forceData,
     );
     this.forceData = false;
-    for (const listener of this.listeners) listener();
-    // React renders what the listeners asked for before the next task: its end is the view's cost.
-    this.lastViewAt = started;
-    setTimeout(() => {
-      this.lastViewCost = performance.now() - started;
-    }, 0);
+    if (this.view === previous) {
+      // Nothing of the view changed (the capture's state, say, did): nothing to pace.
+      for (const listener of this.listeners) listener();
+      return;
+    }
+    this.rendering = this.view;
+    this.renderingSince = started;
+    // Should no view ever report that it is on screen (nothing mounted), the next is not held back for long.
+    this.renderTimeout = setTimeout(() => this.viewShown(this.view), VIEW_RENDER_TIMEOUT_MS);
+    startTransition(() => {
+      for (const listener of this.listeners) listener();
+    });
+  };
+
+  /**
+   * A view is on screen (ViewPacer's effect): what it cost from publishing to painting paces the next
+   * (see VIEW_COST_FACTOR), and a view held back meanwhile is scheduled now.
+   */
+  readonly viewShown = (view: StoreView): void => {
+    if (this.rendering === null || view !== this.rendering) return;
+    this.rendering = null;
+    clearTimeout(this.renderTimeout);
+    this.lastViewAt = this.renderingSince;
+    this.lastViewCost = performance.now() - this.renderingSince;
+    if (this.scheduled) {
+      this.scheduled = false;
+      this.schedule();
+    }
   };
 }
 
@@ -314,10 +348,41 @@ export function useStore(): EventStore {
   return store;
 }
 
-/** The current view; the component re-renders when a new one is published. */
+/**
+ * The current view; the component re-renders when a new one is published, in a transition (see the top of
+ * this file): not useSyncExternalStore, whose updates are always rendered in one blocking pass.
+ */
 export function useStoreView(): StoreView {
+  return useStoreValue(readView);
+}
+
+const readView = (store: EventStore): StoreView => store.getView();
+
+/**
+ * One value read from the store (its view, the capture's state, …), updated with every view the store
+ * publishes, in the same transition: a value read through useSyncExternalStore instead would turn that
+ * transition back into one blocking render whenever it changed.
+ */
+export function useStoreValue<T>(read: (store: EventStore) => T): T {
   const store = useStore();
-  return useSyncExternalStore(store.subscribe, store.getView);
+  const [value, setValue] = useState(() => read(store));
+  const reader = useRef(read);
+  reader.current = read;
+  useEffect(() => {
+    const update = () => setValue(reader.current(store));
+    const stop = store.subscribe(update);
+    update(); // a view published between this component's render and now
+    return stop;
+  }, [store]);
+  return value;
+}
+
+/** Tells the store when each view is on screen, which paces the next one. Mounted once, at the root. */
+export function ViewPacer(): null {
+  const store = useStore();
+  const view = useStoreView();
+  useEffect(() => store.viewShown(view), [store, view]);
+  return null;
 }
 
 export function liveSocketUrl(loc: Location = location): string {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import type { ChunkEvent } from '../../shared/events.ts';
 import { chartSeries } from './chart-data.ts';
+import type { Summary } from '../stream/event-state.ts';
 
 function chunk(seq: number, kind: 'write' | 'read', offset: number, length: number): ChunkEvent {
   return { seq, t: seq, connId: 1, kind, offset, length, hex: '', truncated: false };
@@ -57,6 +58,29 @@ describe('chartSeries', () => {
           expect(s.points.at(-1)?.xEnd ?? 0).toBe(ops.length);
         },
       ),
+    );
+  });
+
+  it('keeps summaries between the events within maxPoints too, every count and byte exact', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 400 }), fc.integer({ min: 4, max: 80 }), (events, maxPoints) => {
+        // A flood as the live stream sends it: a few events, then a summary of what it skipped, over and over.
+        const reads: ChunkEvent[] = [];
+        const summaries: Summary[] = [];
+        let offset = 0;
+        for (let i = 0; i < events; i++) {
+          reads.push(chunk(3 * i + 1, 'read', offset, 100));
+          offset += 100;
+          summaries.push({ afterSeq: 3 * i + 1, toSeq: 3 * i + 2, writes: 0, writeBytes: 0, reads: 5, readBytes: 5 * 64 });
+          offset += 5 * 64;
+        }
+        const s = chartSeries([], reads, maxPoints, summaries, { writes: 0, bytesWritten: 0, reads: events * 6, bytesRead: offset });
+        expect(s.points.length).toBeLessThanOrEqual(maxPoints);
+        expect(s.points.reduce((a, p) => a + p.reads, 0)).toBe(events * 6);
+        expect(s.points.reduce((a, p) => a + p.readBytes, 0)).toBe(offset);
+        expect(s.points.at(-1)!.readTotal).toBe(offset);
+        expect(s.points.at(-1)!.xEnd).toBe(events * 6);
+      }),
     );
   });
 

@@ -178,7 +178,44 @@ export function chartSeries(
   }
   if (cur !== null) points.push(cur), (cur = null);
   while (si < summaries.length) pushSummary(summaries[si++]!);
-  return { points, events: total, summarisedCalls, perPoint, maxSize };
+  return { points: capPoints(points, maxPoints), events: total, summarisedCalls, perPoint, maxSize };
+}
+
+/**
+ * Summaries come between the events (one per live batch under a flood), so the points can outnumber
+ * `maxPoints`: then neighbours share a point, as events do. A shared point keeps exact counts and bytes,
+ * the largest call sent in detail and the mean size of the summarised ones; it is `summarised` when any
+ * part of it is.
+ */
+function capPoints(points: ChartPoint[], maxPoints: number): ChartPoint[] {
+  if (points.length <= maxPoints) return points;
+  const per = Math.ceil(points.length / maxPoints);
+  const out: ChartPoint[] = [];
+  for (let i = 0; i < points.length; i += per) {
+    const first = points[i]!;
+    const last = points[Math.min(points.length, i + per) - 1]!;
+    const p: ChartPoint = { ...first, xEnd: last.xEnd, written: last.written, readTotal: last.readTotal, writes: 0, reads: 0, writeBytes: 0, readBytes: 0 };
+    // Calls and bytes of the summarised parts, for their mean size.
+    let sw = 0, swb = 0, sr = 0, srb = 0;
+    for (let k = i; k < i + per && k < points.length; k++) {
+      const q = points[k]!;
+      p.writes += q.writes;
+      p.reads += q.reads;
+      p.writeBytes += q.writeBytes;
+      p.readBytes += q.readBytes;
+      p.t ??= q.t;
+      if (q.write !== null) p.write = Math.max(p.write ?? 0, q.write);
+      if (q.read !== null) p.read = Math.max(p.read ?? 0, q.read);
+      if (q.summarised) {
+        p.summarised = true;
+        sw += q.writes, swb += q.writeBytes, sr += q.reads, srb += q.readBytes;
+      }
+    }
+    p.sumWrite = sw > 0 ? Math.round(swb / sw) : null;
+    p.sumRead = sr > 0 ? Math.round(srb / sr) : null;
+    out.push(p);
+  }
+  return out;
 }
 
 function addTo(into: Omit<Summary, 'afterSeq' | 'toSeq'>, m: Omit<Summary, 'afterSeq' | 'toSeq'>): void {

@@ -26,12 +26,16 @@ import { requestedText } from '../format/read-request.ts';
 const BUFFER_LINE_MAX_RATIO = 4;
 const BARS_MAX_POINTS = 160;
 /** A line chart a few hundred pixels wide shows nothing more with more points; each costs redraw time. */
-const LINE_MAX_POINTS = 600;
+const LINE_MAX_POINTS = 200;
 /** Past this many points the x ticks are spaced by count: recharts would otherwise measure every label in the DOM. */
 const MEASURED_TICKS_MAX_POINTS = 40;
 const X_TICKS = 10;
-/** A redraw of the lines costs recharts tens of milliseconds: a fast-growing stream is redrawn this often at most. */
-const LINES_REDRAW_MS = 250;
+/**
+ * A redraw of the lines costs recharts 3 one synchronous pass of 40–100 ms of CPU (its own store's
+ * dispatches and selectors; it cannot be sliced like the rest of the page): a fast-growing stream is
+ * redrawn this often at most, and the counters above it stay live in between.
+ */
+const LINES_REDRAW_MS = 1000;
 
 export function ReadsChart({ conn }: { conn: Connection | null }) {
   const { streams, config, configHistory } = useStoreView();
@@ -70,50 +74,56 @@ export function ReadsChart({ conn }: { conn: Connection | null }) {
   const onlySummaries = series.points.length > 0 && heldCalls === 0;
   const maxRead = useMemo(() => stream?.reads.reduce((m, e) => Math.max(m, e.length), 0) ?? 0, [stream]);
 
+  // Every prop but the data keeps its identity from one redraw to the next: recharts 3 keeps its settings
+  // in a store of its own and dispatches each changed one (then re-runs its selectors) on every render.
+  const sizeDomain = useMemo(() => [0, (max: number) => headroom(Math.max(max, showBufferLine ? buffer : 0))] as const, [showBufferLine, buffer]);
+  const bufferLabel = useMemo(
+    () => ({ value: `${watched ? 'requested' : 'read buffer'} ${buffer} B`, position: 'insideBottomLeft', fill: COLORS.buffer, fontSize: 11 }) as const,
+    [watched, buffer],
+  );
+
   // Built again only when what it draws changes: recharts does real work on every render it gets,
   // and the store publishes a new view every frame while anything at all is happening.
   const plot = useMemo(
     () => (
       <ComposedChart
         responsive
-        style={{ width: '100%', height: '100%' }}
+        style={CHART_STYLE}
         data={series.points}
-        margin={{ top: 8, right: 4, bottom: 0, left: -8 }}
+        margin={CHART_MARGIN}
         barCategoryGap={series.points.length > 60 ? 1 : '20%'}
       >
         <CartesianGrid stroke={COLORS.grid} vertical={false} verticalCoordinatesGenerator={noVerticalLines} />
-        <XAxis
-          dataKey="x"
-          stroke={COLORS.axis}
-          tick={{ fontSize: 11 }}
-          tickLine={false}
-          minTickGap={24}
-          interval={xTickInterval(series.points.length)}
-        />
+        {asBars ? (
+          <XAxis dataKey="x" stroke={COLORS.axis} tick={TICK} tickLine={false} minTickGap={24} interval={xTickInterval(series.points.length)} />
+        ) : (
+          // Lines: the call number as a number axis, which recharts does not walk category by category.
+          <XAxis dataKey="x" type="number" domain={X_DOMAIN} allowDecimals={false} stroke={COLORS.axis} tick={TICK} tickLine={false} minTickGap={24} tickFormatter={axisNumber} />
+        )}
         <YAxis
           yAxisId="size"
           stroke={COLORS.axis}
-          tick={{ fontSize: 11 }}
+          tick={TICK}
           tickLine={false}
           allowDecimals={false}
           tickFormatter={axisNumber}
           width={56}
-          domain={[0, (max: number) => headroom(Math.max(max, showBufferLine ? buffer : 0))]}
-          label={{ value: 'bytes per call', angle: -90, position: 'insideLeft', offset: 16, fill: COLORS.axis, fontSize: 11 }}
+          domain={sizeDomain}
+          label={SIZE_LABEL}
         />
         <YAxis
           yAxisId="total"
           orientation="right"
           stroke={COLORS.axis}
-          tick={{ fontSize: 11 }}
+          tick={TICK}
           tickLine={false}
           allowDecimals={false}
           tickFormatter={axisNumber}
           width={52}
-          label={{ value: 'total bytes', angle: 90, position: 'insideRight', offset: 10, fill: COLORS.axis, fontSize: 11 }}
+          label={TOTAL_LABEL}
         />
-        <Tooltip content={(props) => <ChartTooltip active={props.active} payload={props.payload} />} cursor={{ fill: 'rgba(255,255,255,0.05)' }} isAnimationActive={false} />
-        <Legend verticalAlign="top" height={22} iconSize={10} wrapperStyle={{ fontSize: 11 }} itemSorter={legendOrder} />
+        <Tooltip content={tooltipContent} cursor={TOOLTIP_CURSOR} isAnimationActive={false} />
+        <Legend verticalAlign="top" height={22} iconSize={10} wrapperStyle={LEGEND_STYLE} itemSorter={legendOrder} />
         {asBars
           ? [
               hasWrites && (
@@ -127,14 +137,19 @@ export function ReadsChart({ conn }: { conn: Connection | null }) {
               ),
               <Line key="rl" yAxisId="size" type="stepAfter" dataKey="read" name="read size" stroke={COLORS.read} dot={false} connectNulls isAnimationActive={false} />,
             ]}
-        {/* Calls the live stream counted but did not send: one bar per bin at their mean size, hatched
+        {/* Calls the live stream counted but did not send: one bar per bin at their mean size (a dashed line
+            once the chart draws lines), hatched
             by opacity and outline, so that they read as totals and never as a hole. */}
-        {hasSummaries && hasWrites && (
+        {hasSummaries && hasWrites && (asBars ? (
           <Bar yAxisId="size" dataKey="sumWrite" name="writes, summarised (mean)" stackId="sum" fill={COLORS.write} fillOpacity={0.3} stroke={COLORS.write} strokeDasharray="3 2" isAnimationActive={false} maxBarSize={48} />
-        )}
-        {hasSummaries && (
+        ) : (
+          <Line yAxisId="size" type="stepAfter" dataKey="sumWrite" name="writes, summarised (mean)" stroke={COLORS.write} strokeOpacity={0.6} strokeDasharray="3 2" dot={false} isAnimationActive={false} />
+        ))}
+        {hasSummaries && (asBars ? (
           <Bar yAxisId="size" dataKey="sumRead" name="reads, summarised (mean)" stackId="sum" fill={COLORS.read} fillOpacity={0.3} stroke={COLORS.read} strokeDasharray="3 2" isAnimationActive={false} maxBarSize={48} />
-        )}
+        ) : (
+          <Line yAxisId="size" type="stepAfter" dataKey="sumRead" name="reads, summarised (mean)" stroke={COLORS.read} strokeOpacity={0.6} strokeDasharray="3 2" dot={false} isAnimationActive={false} />
+        ))}
         {hasWrites && (
           <Line
             yAxisId="total"
@@ -143,7 +158,7 @@ export function ReadsChart({ conn }: { conn: Connection | null }) {
             name="total written"
             stroke={COLORS.writeLine}
             strokeWidth={1.5}
-            dot={series.points.length <= 60 ? { r: 2, strokeWidth: 0, fill: COLORS.writeLine } : false}
+            dot={series.points.length <= 60 ? WRITE_DOT : false}
             isAnimationActive={false}
           />
         )}
@@ -154,7 +169,7 @@ export function ReadsChart({ conn }: { conn: Connection | null }) {
           name="total read"
           stroke={COLORS.readLine}
           strokeWidth={1.5}
-          dot={series.points.length <= 60 ? { r: 2, strokeWidth: 0, fill: COLORS.readLine } : false}
+          dot={series.points.length <= 60 ? READ_DOT : false}
           isAnimationActive={false}
         />
         {showBufferLine && (
@@ -164,12 +179,12 @@ export function ReadsChart({ conn }: { conn: Connection | null }) {
             stroke={COLORS.buffer}
             strokeDasharray="6 3"
             ifOverflow="extendDomain"
-            label={{ value: `${watched ? 'requested' : 'read buffer'} ${buffer} B`, position: 'insideBottomLeft', fill: COLORS.buffer, fontSize: 11 }}
+            label={bufferLabel}
           />
         )}
       </ComposedChart>
     ),
-    [series, asBars, hasWrites, hasSummaries, showBufferLine, buffer, watched],
+    [series, asBars, hasWrites, hasSummaries, showBufferLine, buffer, sizeDomain, bufferLabel],
   );
 
   return (
@@ -234,13 +249,28 @@ export function ReadsChart({ conn }: { conn: Connection | null }) {
             ? `, drawn as ${series.points.length.toLocaleString()} points (each the largest of ${series.perPoint} consecutive calls)`
             : ''}
           {hasSummaries
-            ? `, ${series.summarisedCalls.toLocaleString()} summarised by the live stream or gone from the store, drawn as hatched bins at their mean size with exact counts and bytes.`
+            ? `, ${series.summarisedCalls.toLocaleString()} summarised by the live stream or gone from the store, drawn as ${asBars ? 'hatched bins' : 'dashed lines'} at their mean size with exact counts and bytes.`
             : '.'}{' '}
           Hover for exact counts and sums.
         </div>
       )}
     </section>
   );
+}
+
+const CHART_STYLE = { width: '100%', height: '100%' };
+const CHART_MARGIN = { top: 8, right: 4, bottom: 0, left: -8 };
+const TICK = { fontSize: 11 };
+const X_DOMAIN = ['dataMin', 'dataMax'] as const;
+const SIZE_LABEL = { value: 'bytes per call', angle: -90, position: 'insideLeft', offset: 16, fill: COLORS.axis, fontSize: 11 } as const;
+const TOTAL_LABEL = { value: 'total bytes', angle: 90, position: 'insideRight', offset: 10, fill: COLORS.axis, fontSize: 11 } as const;
+const TOOLTIP_CURSOR = { fill: 'rgba(255,255,255,0.05)' };
+const LEGEND_STYLE = { fontSize: 11 };
+const WRITE_DOT = { r: 2, strokeWidth: 0, fill: COLORS.writeLine };
+const READ_DOT = { r: 2, strokeWidth: 0, fill: COLORS.readLine };
+
+function tooltipContent(props: { active?: boolean; payload?: readonly { payload?: unknown }[] }) {
+  return <ChartTooltip active={props.active ?? false} payload={props.payload} />;
 }
 
 /** Without it the grid works out where vertical lines would go (measuring every x label) only to draw none. */
@@ -282,7 +312,7 @@ function ChartTooltip({ active, payload }: { active: boolean; payload: readonly 
     return (
       <div className="chart-tip">
         <div className="tip-title">
-          {many ? `calls ${p.x}–${p.xEnd}` : `call ${p.x}`} · summarised
+          {many ? `calls ${p.x}–${p.xEnd}` : `call ${p.x}`} · {p.write !== null || p.read !== null ? 'partly summarised' : 'summarised'}
         </div>
         <div className="muted">counted exactly, not sent in detail (or gone from the store)</div>
         {p.writes > 0 && (

@@ -1,15 +1,15 @@
 // The top line: is the page live, what is the echo server set to, and how much has been seen.
-import { useSyncExternalStore } from 'react';
-import { useStore, useStoreView, type EchoAddress } from '../stream/event-store.ts';
+import { useStoreValue, useStoreView, type EchoAddress, type EventStore } from '../stream/event-store.ts';
 import { NoticeBar } from '../controls/notice.tsx';
 import { ViewControls } from '../controls/view-controls.tsx';
 import { ConfigReset } from '../controls/config-reset.tsx';
 import { describeFraming } from '../framing/framing-text.ts';
 
+const readEcho = (store: EventStore): EchoAddress | null => store.getEcho();
+
 export function StatusBar() {
   const { link, config, stats, connections, paused, pending } = useStoreView();
-  const store = useStore();
-  const echo = useSyncExternalStore(store.subscribe, store.getEcho);
+  const echo = useStoreValue(readEcho);
   const open = connections.filter((c) => c.state === 'open').length;
   return (
     <header className="status-bar">

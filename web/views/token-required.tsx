@@ -2,16 +2,18 @@
 // tab does not have (or has a wrong one of: the server restarted with a new token, say). The token comes
 // from the address tcpscope printed, or is pasted here; either way the page keeps it for this tab only
 // (web/page-token.ts) and never puts it in a URL or a cookie.
-import { useId, useState, useSyncExternalStore, type FormEvent, type ReactNode } from 'react';
+import { useId, useState, type FormEvent, type ReactNode } from 'react';
 import { AccessTokenSchema } from '../../shared/security.ts';
 import { pageToken, setPageToken } from '../page-token.ts';
-import { useStore } from '../stream/event-store.ts';
+import { useStore, useStoreValue, type EventStore } from '../stream/event-store.ts';
 import './token-required.css';
+
+const readTokenMissing = (store: EventStore): boolean => store.getTokenMissing();
 
 /** The dashboard, or the token screen when the server refuses this page. */
 export function TokenGate({ children }: { children: ReactNode }) {
   const store = useStore();
-  const missing = useSyncExternalStore(store.subscribe, store.getTokenMissing);
+  const missing = useStoreValue(readTokenMissing);
   return missing ? <TokenRequired retry={() => store.retryAccess()} /> : children;
 }
 

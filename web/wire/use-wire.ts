@@ -1,12 +1,13 @@
 // The wire view's two reads of the store: the capture's state, and one connection's wire data.
-import { useMemo, useSyncExternalStore } from 'react';
+import { useMemo } from 'react';
 import type { CaptureState } from '../../shared/wire.ts';
-import { useStore, useStoreView } from '../stream/event-store.ts';
+import { useStoreValue, useStoreView, type EventStore } from '../stream/event-store.ts';
 import { connWire, emptyWire, type ConnWire } from './wire-data.ts';
 
+const readCapture = (store: EventStore): CaptureState | null => store.getCapture();
+
 export function useCaptureState(): CaptureState | null {
-  const store = useStore();
-  return useSyncExternalStore(store.subscribe, store.getCapture);
+  return useStoreValue(readCapture);
 }
 
 /** Recomputed only when the store publishes new events or another connection is chosen. */
