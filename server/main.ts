@@ -2,6 +2,7 @@
 import { startTcpscope } from './app.ts';
 import { FlagError, parseFlags, USAGE } from './cli/flags.ts';
 import { accessNote, dashboardUrl, echoExposureWarning } from './security/security-options.ts';
+import { startIdleCollector } from './memory/idle-collector.ts';
 
 async function main(): Promise<void> {
   let flags;
@@ -44,6 +45,9 @@ async function main(): Promise<void> {
   void scope.capture.whenListening().then((listening) => {
     if (!listening && flags.capture) process.stderr.write(`tcpscope: wire capture is off: ${scope.capture.state().reason}\n`);
   });
+  // After a flood, the memory it used goes back once the server is quiet (idle-collector.ts says why).
+  const recorder = scope.recorder;
+  startIdleCollector({ activity: () => recorder.nextSeq });
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;

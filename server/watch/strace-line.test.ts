@@ -19,6 +19,17 @@ describe('strace line parser', () => {
     expect(p.push(`[pid 101] write(7<${SOCK}>, "${hex(Buffer.from('Received: 21'))}", 12) = 12`)).toMatchObject({ kind: 'write', tid: 101, ret: 12, requested: 12 });
   });
 
+  it('takes an accept whose first half came before strace attached', () => {
+    const p = new StraceLineParser(100);
+    expect(p.push(`<... accept4 resumed>{sa_family=AF_INET, sin_port=htons(55834), sin_addr=inet_addr("\\x31")}, [16], SOCK_CLOEXEC) = 4<${SOCK}>`)).toEqual({
+      kind: 'accept',
+      tid: 100,
+      fd: 4,
+    });
+    expect(p.push(`[pid 101] <... accept resumed>0x0, NULL) = -1 EAGAIN (Resource temporarily unavailable)`)).toBeNull();
+    expect(p.push(`<... read resumed>"\\x41", 1024) = 1`)).toBeNull();
+  });
+
   it('joins unfinished and resumed halves per thread, in any interleaving of two threads', () => {
     fc.assert(
       fc.property(fc.uint8Array({ minLength: 1, maxLength: 64 }), fc.uint8Array({ minLength: 1, maxLength: 64 }), fc.boolean(), (a, b, aFirst) => {

@@ -80,11 +80,23 @@ export class StraceLineParser {
     if (resumed) {
       const head = this.pending.get(tid);
       this.pending.delete(tid);
-      if (head === undefined) return null;
+      if (head === undefined) return headlessAccept(tid, resumed[1]!, resumed[2]!);
       line = head + resumed[2]!;
     }
     return parseCall(tid, line);
   }
+}
+
+/**
+ * The second half of a call whose first half strace never printed: it attached while the call was under
+ * way (an accept blocked in the kernel when the watch began, returning as strace took hold). Only an accept
+ * matters then: what it returned is a connection accepted under watch, so its first call is no mid-stream
+ * pickup. Other calls are dropped, as before.
+ */
+function headlessAccept(tid: number, syscall: string, tail: string): TraceCall | null {
+  if (syscall !== 'accept' && syscall !== 'accept4') return null;
+  const m = /\)\s+=\s+(\d+)(?:<.*>)?$/.exec(tail);
+  return m ? { kind: 'accept', tid, fd: Number(m[1]) } : null;
 }
 
 export function parseCall(tid: number, line: string): TraceCall | null {
