@@ -119,6 +119,9 @@ export interface TcpscopeHandle extends ServerHandle {
   captureDetail(): Promise<Record<string, unknown> | null>;
 }
 
+/** As bin/tcpscope.js's shebang and the start script set it (the comment there says why). */
+export const TCPSCOPE_GLIBC_TUNABLES = 'glibc.malloc.trim_threshold=131072:glibc.malloc.mmap_threshold=131072';
+
 export async function startTcpscopeProcess(options: TcpscopeSpawnOptions, kind: 'tcpscope' | 'nocapture' = 'tcpscope'): Promise<TcpscopeHandle> {
   if (kind === 'nocapture') options = { ...options, extraArgs: [...(options.extraArgs ?? []), '--no-capture'] };
   // The server and the page it serves (the page scenario opens it), as `npm start` builds them.
@@ -141,7 +144,8 @@ export async function startTcpscopeProcess(options: TcpscopeSpawnOptions, kind: 
     ...(options.extraArgs ?? []),
   ];
   // Its own process group, so that the bench can end it with whatever it started.
-  const child = track(spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], detached: true }), true);
+  const env = { ...process.env, GLIBC_TUNABLES: TCPSCOPE_GLIBC_TUNABLES };
+  const child = track(spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true }), true);
   child.stdout!.resume();
   const m = await waitForLine(
     child,

@@ -21,6 +21,8 @@ const SETTLE_MS = 5000;
 const started = Date.now();
 const child = spawn(process.execPath, [...entry, '--http-port', '0', '--tcp-port', '0', ...flags], {
   cwd: root,
+  // As bin/tcpscope.js's shebang and the start script set it.
+  env: { ...process.env, GLIBC_TUNABLES: 'glibc.malloc.trim_threshold=131072:glibc.malloc.mmap_threshold=131072' },
   stdio: ['ignore', 'pipe', 'inherit'],
 });
 const deadline = setTimeout(() => fail('no "tcpscope dashboard:" line within 60 s'), 60_000);

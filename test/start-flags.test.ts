@@ -8,13 +8,18 @@ const ROOT = path.resolve(import.meta.dirname, '..');
 const read = (f: string) => readFileSync(path.join(ROOT, f), 'utf8');
 
 describe('the Node flags tcpscope runs with', () => {
-  it('are the same in npm start, the command\'s shebang, the bench and the idle-RSS script', () => {
-    const shebang = /^#!\/usr\/bin\/env -S node((?: --[\w-]+=\S+)*)\n/.exec(read('bin/tcpscope.js'));
+  it('are the same in npm start, the command\'s shebang, the bench and the idle-RSS script, glibc\'s malloc settings too', () => {
+    const shebang = /^#!\/usr\/bin\/env -S GLIBC_TUNABLES=(\S+) node((?: --[\w-]+=\S+)*)\n/.exec(read('bin/tcpscope.js'));
     expect(shebang).not.toBeNull();
-    const flags = shebang![1]!.trim().split(' ');
+    const tunables = shebang![1]!;
+    const flags = shebang![2]!.trim().split(' ');
     expect(flags).toContain('--max-semi-space-size=4');
+    expect(tunables).toContain('glibc.malloc.trim_threshold=');
     const start = (JSON.parse(read('package.json')) as { scripts: { start: string } }).scripts.start;
-    expect(start).toBe(`node ${flags.join(' ')} bin/tcpscope.js`);
-    for (const f of ['bench/servers.ts', 'scripts/idle-rss.mjs']) for (const flag of flags) expect(read(f), f).toContain(`'${flag}'`);
+    expect(start).toBe(`GLIBC_TUNABLES=${tunables} node ${flags.join(' ')} bin/tcpscope.js`);
+    for (const f of ['bench/servers.ts', 'scripts/idle-rss.mjs']) {
+      for (const flag of flags) expect(read(f), f).toContain(`'${flag}'`);
+      expect(read(f), f).toContain(`'${tunables}'`);
+    }
   });
 });
