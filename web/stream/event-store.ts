@@ -3,7 +3,7 @@
 // handful of renders, not a thousand. A new view is rendered as a transition: React renders it in slices
 // of a few milliseconds and lets input, scrolling and the socket in between, so a costly redraw under a
 // flood is many short tasks rather than one long one; the next view waits until this one is on screen.
-import { createContext, startTransition, useContext, useEffect, useRef, useState } from 'react';
+import { createContext, startTransition, useContext, useEffect, useState } from 'react';
 import type { Config } from '../../shared/config.ts';
 import type { TcpEvent } from '../../shared/events.ts';
 import type { BatchMessage, ServerMessage, SnapshotMessage } from '../../shared/live.ts';
@@ -366,14 +366,13 @@ const readView = (store: EventStore): StoreView => store.getView();
 export function useStoreValue<T>(read: (store: EventStore) => T): T {
   const store = useStore();
   const [value, setValue] = useState(() => read(store));
-  const reader = useRef(read);
-  reader.current = read;
+  // `read` is a module-level function in every caller, so the subscription is made once per store.
   useEffect(() => {
-    const update = () => setValue(reader.current(store));
+    const update = () => setValue(read(store));
     const stop = store.subscribe(update);
     update(); // a view published between this component's render and now
     return stop;
-  }, [store]);
+  }, [store, read]);
   return value;
 }
 
