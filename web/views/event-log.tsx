@@ -40,7 +40,9 @@ export function EventLog({ selectedConnId }: { selectedConnId: number | null }) 
   useLayoutEffect(() => {
     const el = scroller.current;
     const added = rowsNewerThan(rows, newestSeq.current);
-    if (el && el.scrollTop > ROW_HEIGHT / 2 && added > 0 && newestSeq.current >= 0) el.scrollTop += added * ROW_HEIGHT;
+    // The virtualizer's own record of the scroll position: reading el.scrollTop here would force a layout
+    // of the whole page inside every commit.
+    if (el && added > 0 && newestSeq.current >= 0 && (virtualizer.scrollOffset ?? 0) > ROW_HEIGHT / 2) el.scrollTop += added * ROW_HEIGHT;
     newestSeq.current = rows[0]?.seq ?? -1;
   }, [rows]);
 

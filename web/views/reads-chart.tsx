@@ -1,23 +1,17 @@
 // Writes against reads for the selected connection: one bar per call, in the order they happened,
 // with the read buffer as a ceiling and running totals on the right axis. Three blue bars of 7 and
 // one orange bar of 21 is the whole story of a merged burst.
-import { useMemo } from 'react';
-import {
-  Bar,
-  CartesianGrid,
-  ComposedChart,
-  Legend,
-  Line,
-  ReferenceLine,
-  Tooltip,
-  XAxis,
-  YAxis,
-} from 'recharts';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { Bar, CartesianGrid, ComposedChart, Line, ReferenceLine, Tooltip, XAxis, YAxis } from 'recharts';
 import type { Connection } from '../../shared/connections.ts';
-import { clockTime, formatBytes } from '../format/describe-event.ts';
+import { formatBytes } from '../format/describe-event.ts';
 import { useStoreView } from '../stream/event-store.ts';
 import { configAt } from '../stream/event-state.ts';
 import { chartSeries, type ChartPoint } from './chart-data.ts';
+import { ChartLegend } from './chart-legend.tsx';
+import { ChartLines, LinesContext, plainTick } from './chart-lines.tsx';
+import { growingTop, niceTop } from './chart-paths.ts';
+import { ChartTooltip, plural } from './chart-tooltip.tsx';
 import { COLORS } from './palette.ts';
 import { useThrottled } from './use-throttled.ts';
 import { requestedText } from '../format/read-request.ts';
@@ -25,22 +19,27 @@ import { requestedText } from '../format/read-request.ts';
 /** Beyond this multiple of the largest call the buffer line would flatten every bar: say it in words instead. */
 const BUFFER_LINE_MAX_RATIO = 4;
 const BARS_MAX_POINTS = 160;
+/** Up to this many calls bars are drawn at once; past it, once the connection is quiet for BARS_QUIET_MS. */
+const BARS_ALWAYS_MAX = 40;
+// Longer than views are ever apart (see VIEW_INTERVAL_MAX_MS), so that pacing never reads as quiet.
+const BARS_QUIET_MS = 1500;
 /** A line chart a few hundred pixels wide shows nothing more with more points; each costs redraw time. */
 const LINE_MAX_POINTS = 200;
-/** Past this many points the x ticks are spaced by count: recharts would otherwise measure every label in the DOM. */
-const MEASURED_TICKS_MAX_POINTS = 40;
 const X_TICKS = 10;
 /**
- * A redraw of the lines costs recharts 3 one synchronous pass of 40–100 ms of CPU (its own store's
- * dispatches and selectors; it cannot be sliced like the rest of the page): a fast-growing stream is
- * redrawn this often at most, and the counters above it stay live in between.
+ * A fast-growing stream is redrawn this often at most (the counters above it stay live in between):
+ * the lines are cheap, but recharts still lays its axes out again for each new domain.
  */
-const LINES_REDRAW_MS = 1000;
+const LINES_REDRAW_MS = 500;
+/** A chart unchanged this long has stopped growing: its axes then fit the data tightly. */
+const SETTLE_MS = 1000;
 
 export function ReadsChart({ conn }: { conn: Connection | null }) {
   const { streams, config, configHistory } = useStoreView();
   const latest = conn ? streams.get(conn.id) : undefined;
-  const manyCalls = (latest?.writes.length ?? 0) + (latest?.reads.length ?? 0) > BARS_MAX_POINTS;
+  // The server's counters are fresher than the events held: a stream that starts fast is throttled (and
+  // drawn as lines) from its first view, not after a few hundred bars drawn frame by frame.
+  const manyCalls = Math.max((latest?.writes.length ?? 0) + (latest?.reads.length ?? 0), conn ? conn.writes + conn.reads : 0) > BARS_MAX_POINTS;
   const stream = useThrottled(latest, manyCalls ? LINES_REDRAW_MS : 0, conn?.id);
   // The exact counters the totals must end on: the stream's own, filed with the events it holds. The
   // connection's may be newer than a throttled stream, and their extra calls would be drawn first.
@@ -66,7 +65,12 @@ export function ReadsChart({ conn }: { conn: Connection | null }) {
   // One bar per call while bars stay wider than a few pixels; past that, bars of alternating colour
   // blur into one, and a line per side reads better. Bars also stack a write and a read that share
   // a point, which only one-call points guarantee not to happen.
-  const asBars = series.points.length <= BARS_MAX_POINTS && series.perPoint === 1;
+  // Calls that left the store count too (the first point stands for them all). Past a few dozen calls,
+  // bars wait until the connection has been quiet for a moment: a stream that is still growing would
+  // otherwise cost a redraw of every bar per view on its way to lines.
+  const lastCall = series.points.at(-1)?.xEnd ?? 0;
+  const quiet = useSettled(conn ? conn.writes + conn.reads : lastCall, BARS_QUIET_MS);
+  const asBars = lastCall <= BARS_MAX_POINTS && series.perPoint === 1 && (lastCall <= BARS_ALWAYS_MAX || quiet);
   // The page holds the latest events only; the server's counters say how many calls there were.
   const callsMade = conn ? conn.writes + conn.reads : 0;
   const lastPoint = series.points.at(-1);
@@ -82,110 +86,90 @@ export function ReadsChart({ conn }: { conn: Connection | null }) {
     [watched, buffer],
   );
 
-  // Built again only when what it draws changes: recharts does real work on every render it gets,
-  // and the store publishes a new view every frame while anything at all is happening.
-  const plot = useMemo(
+  // While the stream grows the axes move in steps (1, 2, 5 × 10^k), so that recharts lays them out a few
+  // times per decade rather than at each redraw; once it has settled they fit the data.
+  const growing = !useSettled(series, SETTLE_MS);
+  const first = series.points[0];
+  const lastX = lastPoint?.xEnd ?? 0;
+  // From 0, so that the ticks fall on round numbers (the first call is 1).
+  const xLow = first && first.x > 1 ? first.x : 0;
+  const xTop = Math.max(xLow + 1, growing ? growingTop(lastX) : lastX);
+  const xDomain = useMemo(() => [xLow, xTop] as const, [xLow, xTop]);
+  const lineSizeTop = niceTop(Math.max(series.maxSize, showBufferLine && buffer !== undefined ? buffer : 0) * 1.1);
+  const lineSizeDomain = useMemo(() => [0, lineSizeTop] as const, [lineSizeTop]);
+  const lastTotal = Math.max(lastPoint?.written ?? 0, lastPoint?.readTotal ?? 0);
+  const totalTop = growing ? Math.max(niceTop(lastTotal), growingTop(lastTotal)) : niceTop(lastTotal);
+  const totalDomain = useMemo(() => [0, totalTop] as const, [totalTop]);
+  const lines = useMemo(() => (asBars ? NO_LINES : { points: series.points, hasWrites, hasSummaries }), [asBars, series, hasWrites, hasSummaries]);
+  const box = useRef<HTMLDivElement>(null);
+
+  // Two charts, both mounted from page load, one shown: bars while a connection has few calls, lines past
+  // that. Switching then changes no chart's set of series (adding or removing one makes recharts 3 run
+  // every selector of the chart again, synchronously). Each is built again only when what it draws
+  // changes: recharts does real work on every render it gets, and the store publishes a new view every
+  // frame while anything is happening. The lines take their points from context, so only an axis that
+  // moves makes recharts render them again.
+  // The hidden chart keeps what it last drew: any redraw of it would be one nobody sees.
+  const barsData = series.points;
+  const barsPlotLive = useMemo(
     () => (
       <ComposedChart
         responsive
         style={CHART_STYLE}
-        data={series.points}
+        data={barsData}
         margin={CHART_MARGIN}
-        barCategoryGap={series.points.length > 60 ? 1 : '20%'}
+        barCategoryGap={barsData.length > 60 ? 1 : '20%'}
       >
         <CartesianGrid stroke={COLORS.grid} vertical={false} verticalCoordinatesGenerator={noVerticalLines} />
-        {asBars ? (
-          <XAxis dataKey="x" stroke={COLORS.axis} tick={TICK} tickLine={false} minTickGap={24} interval={xTickInterval(series.points.length)} />
-        ) : (
-          // Lines: the call number as a number axis, which recharts does not walk category by category.
-          <XAxis dataKey="x" type="number" domain={X_DOMAIN} allowDecimals={false} stroke={COLORS.axis} tick={TICK} tickLine={false} minTickGap={24} tickFormatter={axisNumber} />
-        )}
-        <YAxis
-          yAxisId="size"
-          stroke={COLORS.axis}
-          tick={TICK}
-          tickLine={false}
-          allowDecimals={false}
-          tickFormatter={axisNumber}
-          width={56}
-          domain={sizeDomain}
-          label={SIZE_LABEL}
-        />
-        <YAxis
-          yAxisId="total"
-          orientation="right"
-          stroke={COLORS.axis}
-          tick={TICK}
-          tickLine={false}
-          allowDecimals={false}
-          tickFormatter={axisNumber}
-          width={52}
-          label={TOTAL_LABEL}
-        />
+        <XAxis dataKey="x" stroke={COLORS.axis} tick={PLAIN_TICK} tickLine={false} interval={xTickInterval(barsData.length)} />
+        <YAxis yAxisId="size" stroke={COLORS.axis} tick={PLAIN_TICK} interval={0} tickLine={false} allowDecimals={false} width={56} domain={sizeDomain} label={SIZE_LABEL} />
+        <YAxis yAxisId="total" orientation="right" stroke={COLORS.axis} tick={PLAIN_TICK} interval={0} tickLine={false} allowDecimals={false} width={52} label={TOTAL_LABEL} />
         <Tooltip content={tooltipContent} cursor={TOOLTIP_CURSOR} isAnimationActive={false} />
-        <Legend verticalAlign="top" height={22} iconSize={10} wrapperStyle={LEGEND_STYLE} itemSorter={legendOrder} />
-        {asBars
-          ? [
-              hasWrites && (
-                <Bar key="wb" yAxisId="size" dataKey="write" name="write size" stackId="call" fill={COLORS.write} isAnimationActive={false} maxBarSize={48} />
-              ),
-              <Bar key="rb" yAxisId="size" dataKey="read" name="read size" stackId="call" fill={COLORS.read} isAnimationActive={false} maxBarSize={48} />,
-            ]
-          : [
-              hasWrites && (
-                <Line key="wl" yAxisId="size" type="stepAfter" dataKey="write" name="write size" stroke={COLORS.write} dot={false} connectNulls isAnimationActive={false} />
-              ),
-              <Line key="rl" yAxisId="size" type="stepAfter" dataKey="read" name="read size" stroke={COLORS.read} dot={false} connectNulls isAnimationActive={false} />,
-            ]}
+        <Bar yAxisId="size" dataKey="write" name="write size" stackId="call" fill={COLORS.write} isAnimationActive={false} maxBarSize={48} />
+        <Bar yAxisId="size" dataKey="read" name="read size" stackId="call" fill={COLORS.read} isAnimationActive={false} maxBarSize={48} />
         {/* Calls the live stream counted but did not send: one bar per bin at their mean size (a dashed line
-            once the chart draws lines), hatched
-            by opacity and outline, so that they read as totals and never as a hole. */}
-        {hasSummaries && hasWrites && (asBars ? (
-          <Bar yAxisId="size" dataKey="sumWrite" name="writes, summarised (mean)" stackId="sum" fill={COLORS.write} fillOpacity={0.3} stroke={COLORS.write} strokeDasharray="3 2" isAnimationActive={false} maxBarSize={48} />
-        ) : (
-          <Line yAxisId="size" type="stepAfter" dataKey="sumWrite" name="writes, summarised (mean)" stroke={COLORS.write} strokeOpacity={0.6} strokeDasharray="3 2" dot={false} isAnimationActive={false} />
-        ))}
-        {hasSummaries && (asBars ? (
-          <Bar yAxisId="size" dataKey="sumRead" name="reads, summarised (mean)" stackId="sum" fill={COLORS.read} fillOpacity={0.3} stroke={COLORS.read} strokeDasharray="3 2" isAnimationActive={false} maxBarSize={48} />
-        ) : (
-          <Line yAxisId="size" type="stepAfter" dataKey="sumRead" name="reads, summarised (mean)" stroke={COLORS.read} strokeOpacity={0.6} strokeDasharray="3 2" dot={false} isAnimationActive={false} />
-        ))}
-        {hasWrites && (
-          <Line
-            yAxisId="total"
-            type="linear"
-            dataKey="written"
-            name="total written"
-            stroke={COLORS.writeLine}
-            strokeWidth={1.5}
-            dot={series.points.length <= 60 ? WRITE_DOT : false}
-            isAnimationActive={false}
-          />
-        )}
-        <Line
-          yAxisId="total"
-          type="linear"
-          dataKey="readTotal"
-          name="total read"
-          stroke={COLORS.readLine}
-          strokeWidth={1.5}
-          dot={series.points.length <= 60 ? READ_DOT : false}
-          isAnimationActive={false}
-        />
+            once the chart draws lines), hatched by opacity and outline, so that they read as totals and
+            never as a hole. Series without values draw nothing. */}
+        <Bar yAxisId="size" dataKey="sumWrite" name="writes, summarised (mean)" stackId="sum" fill={COLORS.write} fillOpacity={0.3} stroke={COLORS.write} strokeDasharray="3 2" isAnimationActive={false} maxBarSize={48} />
+        <Bar yAxisId="size" dataKey="sumRead" name="reads, summarised (mean)" stackId="sum" fill={COLORS.read} fillOpacity={0.3} stroke={COLORS.read} strokeDasharray="3 2" isAnimationActive={false} maxBarSize={48} />
+        <Line yAxisId="total" type="linear" dataKey="written" name="total written" stroke={COLORS.writeLine} strokeWidth={1.5} dot={barsData.length <= 60 ? WRITE_DOT : false} hide={!hasWrites} isAnimationActive={false} />
+        <Line yAxisId="total" type="linear" dataKey="readTotal" name="total read" stroke={COLORS.readLine} strokeWidth={1.5} dot={barsData.length <= 60 ? READ_DOT : false} isAnimationActive={false} />
         {showBufferLine && (
-          <ReferenceLine
-            yAxisId="size"
-            y={buffer}
-            stroke={COLORS.buffer}
-            strokeDasharray="6 3"
-            ifOverflow="extendDomain"
-            label={bufferLabel}
-          />
+          <ReferenceLine yAxisId="size" y={buffer} stroke={COLORS.buffer} strokeDasharray="6 3" ifOverflow="extendDomain" label={bufferLabel} />
         )}
       </ComposedChart>
     ),
-    [series, asBars, hasWrites, hasSummaries, showBufferLine, buffer, sizeDomain, bufferLabel],
+    [barsData, hasWrites, showBufferLine, buffer, sizeDomain, bufferLabel],
   );
+  // Lines: recharts draws the grid, axes and buffer line from explicit domains and no data (which it takes
+  // only with `allowDataOverflow`; nothing overflows them); the lines are paths of our own from its scales
+  // (chart-lines.tsx). Its per-series pass over the data cost 40–160 ms a redraw under a fast stream.
+  const linesPlotLive = useMemo(
+    () => (
+      <ComposedChart responsive style={CHART_STYLE} data={NO_DATA} margin={CHART_MARGIN} accessibilityLayer={false}>
+        <CartesianGrid stroke={COLORS.grid} vertical={false} verticalCoordinatesGenerator={noVerticalLines} />
+        <XAxis dataKey="x" type="number" domain={xDomain} allowDataOverflow allowDecimals={false} stroke={COLORS.axis} tick={PLAIN_TICK} interval={0} tickLine={false} />
+        <YAxis yAxisId="size" stroke={COLORS.axis} tick={PLAIN_TICK} interval={0} tickLine={false} allowDecimals={false} width={56} domain={lineSizeDomain} allowDataOverflow label={SIZE_LABEL} />
+        <YAxis yAxisId="total" orientation="right" stroke={COLORS.axis} tick={PLAIN_TICK} interval={0} tickLine={false} allowDecimals={false} width={52} domain={totalDomain} allowDataOverflow label={TOTAL_LABEL} />
+        <ChartLines tipHost={box} />
+        {showBufferLine && (
+          <ReferenceLine yAxisId="size" y={buffer} stroke={COLORS.buffer} strokeDasharray="6 3" ifOverflow="extendDomain" label={bufferLabel} />
+        )}
+      </ComposedChart>
+    ),
+    [showBufferLine, buffer, bufferLabel, xDomain, lineSizeDomain, totalDomain],
+  );
+
+  const barsPlot = useFrozen(barsPlotLive, !asBars);
+  const linesPlot = useFrozen(linesPlotLive, asBars);
+
+  const footText =
+    `${callsMade.toLocaleString()} calls: ${heldCalls.toLocaleString()} in detail` +
+    (series.perPoint > 1 ? `, drawn as ${series.points.length.toLocaleString()} points (each the largest of ${series.perPoint} consecutive calls)` : '') +
+    (hasSummaries
+      ? `, ${series.summarisedCalls.toLocaleString()} summarised by the live stream or gone from the store, drawn as ${asBars ? 'hatched bins' : 'dashed lines'} at their mean size with exact counts and bytes.`
+      : '.') +
+    ' Hover for exact counts and sums.';
 
   return (
     <section className="panel chart" aria-label="Writes and reads">
@@ -215,10 +199,12 @@ export function ReadsChart({ conn }: { conn: Connection | null }) {
         )}
       </div>
       <div
+        ref={box}
         className="chart-box"
         data-testid="reads-chart"
         data-conn-id={conn?.id ?? ''}
         data-points={series.points.length}
+        data-draw={asBars ? 'bars' : 'lines'}
         data-reads={stream?.reads.length ?? 0}
         data-max-read={maxRead}
         data-summarised={series.summarisedCalls}
@@ -228,7 +214,14 @@ export function ReadsChart({ conn }: { conn: Connection | null }) {
       >
         {/* The chart stays mounted even while empty: mounting recharts costs a long task, better paid at
             page load than at the moment the first burst arrives. */}
-        {plot}
+        <ChartLegend asBars={asBars} hasWrites={hasWrites} hasSummaries={hasSummaries} />
+        {/* Hidden by visibility, not display: a chart without a size renders again in full when shown. */}
+        <div className="chart-layer" data-hidden={!asBars} aria-hidden={!asBars} data-testid="chart-bars">
+          {barsPlot}
+        </div>
+        <div className="chart-layer" data-hidden={asBars} aria-hidden={asBars} data-testid="chart-lines">
+          <LinesContext.Provider value={lines}>{linesPlot}</LinesContext.Provider>
+        </div>
         {series.points.length === 0 && (
           <p className="empty chart-empty">
             {conn ? 'No writes or reads on this connection yet.' : 'Send a burst: its writes and the server’s reads appear here.'}
@@ -243,15 +236,10 @@ export function ReadsChart({ conn }: { conn: Connection | null }) {
         </p>
       )}
       {(series.perPoint > 1 || hasSummaries) && (
-        <div className="foot muted" data-testid="chart-foot">
-          {`${callsMade.toLocaleString()} calls: ${heldCalls.toLocaleString()} in detail`}
-          {series.perPoint > 1
-            ? `, drawn as ${series.points.length.toLocaleString()} points (each the largest of ${series.perPoint} consecutive calls)`
-            : ''}
-          {hasSummaries
-            ? `, ${series.summarisedCalls.toLocaleString()} summarised by the live stream or gone from the store, drawn as ${asBars ? 'hatched bins' : 'dashed lines'} at their mean size with exact counts and bytes.`
-            : '.'}{' '}
-          Hover for exact counts and sums.
+        // One line, the rest in its title: a foot that wrapped as its numbers grew would resize the chart
+        // (a full redraw) at every view of a stream.
+        <div className="foot muted chart-foot" data-testid="chart-foot" title={footText}>
+          {footText}
         </div>
       )}
     </section>
@@ -259,18 +247,38 @@ export function ReadsChart({ conn }: { conn: Connection | null }) {
 }
 
 const CHART_STYLE = { width: '100%', height: '100%' };
-const CHART_MARGIN = { top: 8, right: 4, bottom: 0, left: -8 };
-const TICK = { fontSize: 11 };
-const X_DOMAIN = ['dataMin', 'dataMax'] as const;
+/** The top leaves room for the legend, which sits over the chart box. */
+const CHART_MARGIN = { top: 30, right: 4, bottom: 0, left: -8 };
+const NO_DATA: ChartPoint[] = [];
+const NO_LINES = { points: NO_DATA, hasWrites: false, hasSummaries: false };
+/** Ticks at round intervals of explicit domains, five per axis: they never need measuring to fit. */
+const PLAIN_TICK = plainTick(axisNumber);
 const SIZE_LABEL = { value: 'bytes per call', angle: -90, position: 'insideLeft', offset: 16, fill: COLORS.axis, fontSize: 11 } as const;
 const TOTAL_LABEL = { value: 'total bytes', angle: 90, position: 'insideRight', offset: 10, fill: COLORS.axis, fontSize: 11 } as const;
 const TOOLTIP_CURSOR = { fill: 'rgba(255,255,255,0.05)' };
-const LEGEND_STYLE = { fontSize: 11 };
 const WRITE_DOT = { r: 2, strokeWidth: 0, fill: COLORS.writeLine };
 const READ_DOT = { r: 2, strokeWidth: 0, fill: COLORS.readLine };
 
 function tooltipContent(props: { active?: boolean; payload?: readonly { payload?: unknown }[] }) {
   return <ChartTooltip active={props.active ?? false} payload={props.payload} />;
+}
+
+/** `value`, or while `frozen` the value it had when it was last not frozen. */
+function useFrozen<T>(value: T, frozen: boolean): T {
+  const [kept, setKept] = useState(value);
+  // Stored during render (React renders this component again at once, before committing).
+  if (!frozen && kept !== value) setKept(value);
+  return frozen ? kept : value;
+}
+
+/** Whether `value` has stayed the same for `ms` (true from the start, false from a change until then). */
+function useSettled(value: unknown, ms: number): boolean {
+  const [settled, setSettled] = useState(value);
+  useEffect(() => {
+    const timer = setTimeout(() => setSettled(value), ms);
+    return () => clearTimeout(timer);
+  }, [value, ms]);
+  return settled === value;
 }
 
 /** Without it the grid works out where vertical lines would go (measuring every x label) only to draw none. */
@@ -286,69 +294,12 @@ function axisNumber(n: number): string {
   return `${Number((n / div).toFixed(1))}${unit}`;
 }
 
-function xTickInterval(points: number): number | 'preserveEnd' {
-  return points <= MEASURED_TICKS_MAX_POINTS ? 'preserveEnd' : Math.ceil(points / X_TICKS) - 1;
-}
-
-function plural(n: number, word: string): string {
-  return `${n.toLocaleString()} ${word}${n === 1 ? '' : 's'}`;
-}
-
-const LEGEND_ORDER = ['write size', 'read size', 'writes, summarised (mean)', 'reads, summarised (mean)', 'total written', 'total read'];
-function legendOrder(item: { value?: unknown }): number {
-  return LEGEND_ORDER.indexOf(String(item.value));
+/** Every call labelled up to X_TICKS bars, then every n-th: short numbers that need no measuring to fit. */
+function xTickInterval(points: number): number {
+  return Math.max(0, Math.ceil(points / X_TICKS) - 1);
 }
 
 /** A little room above the tallest bar or the buffer line, so the line's label never sits on a bar. */
 function headroom(max: number): number {
   return Math.max(1, Math.ceil(max * 1.2));
-}
-
-function ChartTooltip({ active, payload }: { active: boolean; payload: readonly { payload?: unknown }[] | undefined }) {
-  const p = payload?.[0]?.payload as ChartPoint | undefined;
-  if (!active || p === undefined) return null;
-  const many = p.xEnd > p.x;
-  if (p.summarised) {
-    return (
-      <div className="chart-tip">
-        <div className="tip-title">
-          {many ? `calls ${p.x}–${p.xEnd}` : `call ${p.x}`} · {p.write !== null || p.read !== null ? 'partly summarised' : 'summarised'}
-        </div>
-        <div className="muted">counted exactly, not sent in detail (or gone from the store)</div>
-        {p.writes > 0 && (
-          <div style={{ color: COLORS.write }}>
-            {plural(p.writes, 'write')}, {formatBytes(p.writeBytes)} (mean {p.sumWrite} B)
-          </div>
-        )}
-        {p.reads > 0 && (
-          <div style={{ color: COLORS.read }}>
-            {plural(p.reads, 'read')}, {formatBytes(p.readBytes)} (mean {p.sumRead} B)
-          </div>
-        )}
-        <div className="muted">
-          so far: written {formatBytes(p.written)} · read {formatBytes(p.readTotal)}
-        </div>
-      </div>
-    );
-  }
-  return (
-    <div className="chart-tip">
-      <div className="tip-title">
-        {many ? `calls ${p.x}–${p.xEnd}` : `call ${p.x}`} · {p.t === null ? '' : clockTime(p.t)}
-      </div>
-      {p.writes > 0 && (
-        <div style={{ color: COLORS.write }}>
-          {many ? `${p.writes} writes, ${formatBytes(p.writeBytes)} (largest ${p.write} B)` : `write ${p.write} B`}
-        </div>
-      )}
-      {p.reads > 0 && (
-        <div style={{ color: COLORS.read }}>
-          {many ? `${p.reads} reads, ${formatBytes(p.readBytes)} (largest ${p.read} B)` : `read ${p.read} B`}
-        </div>
-      )}
-      <div className="muted">
-        so far: written {formatBytes(p.written)} · read {formatBytes(p.readTotal)}
-      </div>
-    </div>
-  );
 }
