@@ -31,6 +31,8 @@ const X_TICKS = 10;
  * the lines are cheap, but recharts still lays its axes out again for each new domain.
  */
 const LINES_REDRAW_MS = 500;
+/** How far ahead a growing axis leaves room for, at the data's rate so far. */
+const AXIS_LOOKAHEAD_MS = 3000;
 /** A chart unchanged this long has stopped growing: its axes then fit the data tightly. */
 const SETTLE_MS = 1000;
 
@@ -93,12 +95,14 @@ export function ReadsChart({ conn }: { conn: Connection | null }) {
   const lastX = lastPoint?.xEnd ?? 0;
   // From 0, so that the ticks fall on round numbers (the first call is 1).
   const xLow = first && first.x > 1 ? first.x : 0;
-  const xTop = Math.max(xLow + 1, growing ? growingTop(lastX) : lastX);
+  const xTopGrowing = useGrowingTop(lastX, conn?.id);
+  const xTop = Math.max(xLow + 1, growing ? xTopGrowing : lastX);
   const xDomain = useMemo(() => [xLow, xTop] as const, [xLow, xTop]);
   const lineSizeTop = niceTop(Math.max(series.maxSize, showBufferLine && buffer !== undefined ? buffer : 0) * 1.1);
   const lineSizeDomain = useMemo(() => [0, lineSizeTop] as const, [lineSizeTop]);
   const lastTotal = Math.max(lastPoint?.written ?? 0, lastPoint?.readTotal ?? 0);
-  const totalTop = growing ? Math.max(niceTop(lastTotal), growingTop(lastTotal)) : niceTop(lastTotal);
+  const totalTopGrowing = useGrowingTop(lastTotal, conn?.id);
+  const totalTop = growing ? Math.max(niceTop(lastTotal), totalTopGrowing) : niceTop(lastTotal);
   const totalDomain = useMemo(() => [0, totalTop] as const, [totalTop]);
   const lines = useMemo(() => (asBars ? NO_LINES : { points: series.points, hasWrites, hasSummaries }), [asBars, series, hasWrites, hasSummaries]);
   const box = useRef<HTMLDivElement>(null);
@@ -261,6 +265,22 @@ const READ_DOT = { r: 2, strokeWidth: 0, fill: COLORS.readLine };
 
 function tooltipContent(props: { active?: boolean; payload?: readonly { payload?: unknown }[] }) {
   return <ChartTooltip active={props.active ?? false} payload={props.payload} />;
+}
+
+/**
+ * The top of an axis while its data grows: a 1-2-5 step with room for what the data's rate since the last
+ * step would add in AXIS_LOOKAHEAD_MS, so that a steady stream moves its axes every few seconds, not at
+ * every redraw (each move is a synchronous redraw of the whole chart in recharts). `key`: whose data.
+ */
+function useGrowingTop(value: number, key: unknown): number {
+  const [step, setStep] = useState(() => ({ key, top: growingTop(value), value, at: performance.now() }));
+  if (step.key === key && value <= step.top) return step.top;
+  const now = performance.now();
+  const rate = step.key === key ? Math.max(0, (value - step.value) / Math.max(1, now - step.at)) : 0;
+  const next = { key, top: growingTop(value + rate * AXIS_LOOKAHEAD_MS), value, at: now };
+  // Stored during render (React renders this component again at once, before committing).
+  setStep(next);
+  return next.top;
 }
 
 /** `value`, or while `frozen` the value it had when it was last not frozen. */
