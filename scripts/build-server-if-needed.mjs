@@ -59,17 +59,30 @@ function reachableFiles(ts, entry) {
   return [...seen].sort();
 }
 
+/** A build this process has under way: callers at the same time (the bench starts servers together) share it. */
+let inFlight = null;
+let builds = 0;
+
 /**
  * Compiles the server when needed; resolves to whether it built. The output goes to a folder of its own
  * and is swapped in whole, so that a running build never leaves half a server (nor files of deleted
  * sources) in dist/node.
  */
-export async function buildServerIfNeeded({ quiet = false } = {}) {
+export function buildServerIfNeeded(options = {}) {
+  inFlight ??= buildOnce(options).finally(() => {
+    inFlight = null;
+  });
+  return inFlight;
+}
+
+async function buildOnce({ quiet = false } = {}) {
   if (!serverBuildIsStale()) return false;
   const { default: ts } = await import('typescript');
   const options = compilerOptions(ts);
-  const fresh = path.join(root, `dist/.node-${process.pid}`);
-  const old = path.join(root, `dist/.node-old-${process.pid}`);
+  // Named by process and build: two builds writing one folder would leave a server with files missing.
+  const tag = `${process.pid}-${++builds}`;
+  const fresh = path.join(root, `dist/.node-${tag}`);
+  const old = path.join(root, `dist/.node-old-${tag}`);
   rmSync(fresh, { recursive: true, force: true });
   const files = reachableFiles(ts, ENTRY);
   const errors = [];

@@ -16,16 +16,29 @@ export function webBuildIsStale() {
   return isStale(root, OUTPUT, SOURCES);
 }
 
+/** A build this process has under way: callers at the same time (the bench starts servers together) share it. */
+let inFlight = null;
+let builds = 0;
+
 /**
  * Runs `vite build` when needed; resolves to whether it built. The build goes to a folder of its own
  * and is swapped in whole, so that a server (or a second build: test runs start this too) never
  * sees half a page.
  */
-export async function buildWebIfNeeded({ quiet = false } = {}) {
+export function buildWebIfNeeded(options = {}) {
+  inFlight ??= buildOnce(options).finally(() => {
+    inFlight = null;
+  });
+  return inFlight;
+}
+
+async function buildOnce({ quiet = false } = {}) {
   if (!webBuildIsStale()) return false;
   const { build } = await import('vite');
-  const fresh = path.join(root, `dist/.web-${process.pid}`);
-  const old = path.join(root, `dist/.web-old-${process.pid}`);
+  // Named by process and build: two builds writing one folder leave a page without its script.
+  const tag = `${process.pid}-${++builds}`;
+  const fresh = path.join(root, `dist/.web-${tag}`);
+  const old = path.join(root, `dist/.web-old-${tag}`);
   // Always React's production bundle: Vite builds for whatever NODE_ENV says, and the test runner sets
   // it to "test", which would give the development bundle (several times slower, with checks meant for
   // development) to the browser tests, and to the next `npm start`, which serves the same folder.

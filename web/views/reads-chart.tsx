@@ -1,7 +1,7 @@
 // Writes against reads for the selected connection: one bar per call, in the order they happened,
 // with the read buffer as a ceiling and running totals on the right axis. Three blue bars of 7 and
 // one orange bar of 21 is the whole story of a merged burst.
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { startTransition, useEffect, useMemo, useRef, useState } from 'react';
 import { Bar, CartesianGrid, ComposedChart, Line, ReferenceLine, Tooltip, XAxis, YAxis } from 'recharts';
 import type { Connection } from '../../shared/connections.ts';
 import { formatBytes } from '../format/describe-event.ts';
@@ -36,7 +36,8 @@ const AXIS_LOOKAHEAD_MS = 3000;
 /** A chart unchanged this long has stopped growing: its axes then fit the data tightly. */
 const SETTLE_MS = 1000;
 
-export function ReadsChart({ conn }: { conn: Connection | null }) {
+export function ReadsChart({ conn: selected }: { conn: Connection | null }) {
+  const conn = useSubjectAfterPage(selected);
   const { streams, config, configHistory } = useStoreView();
   const latest = conn ? streams.get(conn.id) : undefined;
   // The server's counters are fresher than the events held: a stream that starts fast is throttled (and
@@ -281,6 +282,25 @@ function useGrowingTop(value: number, key: unknown): number {
   // Stored during render (React renders this component again at once, before committing).
   setStep(next);
   return next.top;
+}
+
+/**
+ * The chart's connection, taken up a task after the rest of the page when it changes: a new stream's first
+ * view is the page's busiest (the list, the ribbon and the log take the connection up too), and the chart's
+ * redraw, which recharts does in one pass, then gets a task of its own.
+ */
+function useSubjectAfterPage(conn: Connection | null): Connection | null {
+  const [shown, setShown] = useState(conn);
+  const id = conn?.id ?? null;
+  const sameSubject = id === (shown?.id ?? null);
+  // The same connection with newer counters: shown as they are (stored during render, as React allows).
+  if (sameSubject && conn !== shown) setShown(conn);
+  useEffect(() => {
+    if (sameSubject) return;
+    const timer = setTimeout(() => startTransition(() => setShown(conn)), 0);
+    return () => clearTimeout(timer);
+  }, [sameSubject, conn]);
+  return sameSubject ? conn : shown;
 }
 
 /** `value`, or while `frozen` the value it had when it was last not frozen. */
