@@ -8,17 +8,18 @@
 // program takes many, and type errors are `npm run typecheck`'s job, not the start's. The sources
 // import '.ts' paths; rewriteRelativeImportExtensions turns them into '.js'.
 // Plain Node ESM so that it runs before anything is compiled.
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { isStale } from './stale-build.mjs';
+import { buildFolders, oneAtATime, swapIn } from './swap-build.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const OUT_DIR = path.join(root, 'dist/node');
 const ENTRY = 'server/main.ts';
 /** The compiled entry point (what bin/tcpscope.js imports). */
 export const SERVER_MAIN = path.join(OUT_DIR, 'server/main.js');
-const SOURCES = ['server', 'shared', 'tsconfig.json', 'package.json', 'scripts/build-server-if-needed.mjs'];
+const SOURCES = ['server', 'shared', 'tsconfig.json', 'package.json', 'scripts/build-server-if-needed.mjs', 'scripts/swap-build.mjs'];
 
 /** True when dist/node is missing or older than any source of the server. */
 export function serverBuildIsStale() {
@@ -59,30 +60,19 @@ function reachableFiles(ts, entry) {
   return [...seen].sort();
 }
 
-/** A build this process has under way: callers at the same time (the bench starts servers together) share it. */
-let inFlight = null;
-let builds = 0;
-
 /**
  * Compiles the server when needed; resolves to whether it built. The output goes to a folder of its own
  * and is swapped in whole, so that a running build never leaves half a server (nor files of deleted
  * sources) in dist/node.
  */
-export function buildServerIfNeeded(options = {}) {
-  inFlight ??= buildOnce(options).finally(() => {
-    inFlight = null;
-  });
-  return inFlight;
-}
+export const buildServerIfNeeded = oneAtATime(buildOnce);
 
 async function buildOnce({ quiet = false } = {}) {
   if (!serverBuildIsStale()) return false;
   const { default: ts } = await import('typescript');
   const options = compilerOptions(ts);
-  // Named by process and build: two builds writing one folder would leave a server with files missing.
-  const tag = `${process.pid}-${++builds}`;
-  const fresh = path.join(root, `dist/.node-${tag}`);
-  const old = path.join(root, `dist/.node-old-${tag}`);
+  const folders = buildFolders(root, 'node');
+  const { fresh } = folders;
   rmSync(fresh, { recursive: true, force: true });
   const files = reachableFiles(ts, ENTRY);
   const errors = [];
@@ -101,18 +91,7 @@ async function buildOnce({ quiet = false } = {}) {
     rmSync(fresh, { recursive: true, force: true });
     throw new Error(`server build failed:\n${errors.join('\n')}`);
   }
-  try {
-    renameSync(OUT_DIR, old);
-  } catch {
-    // No previous build.
-  }
-  try {
-    renameSync(fresh, OUT_DIR);
-  } catch {
-    // A build running beside this one swapped its output in first; it was built from the same sources.
-    rmSync(fresh, { recursive: true, force: true });
-  }
-  rmSync(old, { recursive: true, force: true });
+  swapIn(folders, OUT_DIR);
   if (!quiet) console.log(`server: compiled ${files.length} files to ${path.relative(root, OUT_DIR)}`);
   return true;
 }

@@ -1,7 +1,7 @@
 // Writes against reads for the selected connection: one bar per call, in the order they happened,
 // with the read buffer as a ceiling and running totals on the right axis. Three blue bars of 7 and
 // one orange bar of 21 is the whole story of a merged burst.
-import { startTransition, useEffect, useMemo, useRef, useState } from 'react';
+import { useMemo, useRef } from 'react';
 import { Bar, CartesianGrid, ComposedChart, Line, ReferenceLine, Tooltip, XAxis, YAxis } from 'recharts';
 import type { Connection } from '../../shared/connections.ts';
 import { formatBytes } from '../format/describe-event.ts';
@@ -10,7 +10,8 @@ import { configAt } from '../stream/event-state.ts';
 import { chartSeries, type ChartPoint } from './chart-data.ts';
 import { ChartLegend } from './chart-legend.tsx';
 import { ChartLines, LinesContext, plainTick } from './chart-lines.tsx';
-import { growingTop, niceTop } from './chart-paths.ts';
+import { niceTop } from './chart-paths.ts';
+import { useFrozen, useGrowingTop, useSettled, useSubjectAfterPage } from './chart-timing.ts';
 import { ChartTooltip, plural } from './chart-tooltip.tsx';
 import { COLORS } from './palette.ts';
 import { useThrottled } from './use-throttled.ts';
@@ -31,8 +32,6 @@ const X_TICKS = 10;
  * the lines are cheap, but recharts still lays its axes out again for each new domain.
  */
 const LINES_REDRAW_MS = 500;
-/** How far ahead a growing axis leaves room for, at the data's rate so far. */
-const AXIS_LOOKAHEAD_MS = 3000;
 /** A chart unchanged this long has stopped growing: its axes then fit the data tightly. */
 const SETTLE_MS = 1000;
 
@@ -40,9 +39,11 @@ export function ReadsChart({ conn: selected }: { conn: Connection | null }) {
   const conn = useSubjectAfterPage(selected);
   const { streams, config, configHistory } = useStoreView();
   const latest = conn ? streams.get(conn.id) : undefined;
+  // The page holds the latest events only; the server's counters say how many calls there were.
+  const callsMade = conn ? conn.writes + conn.reads : 0;
   // The server's counters are fresher than the events held: a stream that starts fast is throttled (and
   // drawn as lines) from its first view, not after a few hundred bars drawn frame by frame.
-  const manyCalls = Math.max((latest?.writes.length ?? 0) + (latest?.reads.length ?? 0), conn ? conn.writes + conn.reads : 0) > BARS_MAX_POINTS;
+  const manyCalls = Math.max((latest?.writes.length ?? 0) + (latest?.reads.length ?? 0), callsMade) > BARS_MAX_POINTS;
   const stream = useThrottled(latest, manyCalls ? LINES_REDRAW_MS : 0, conn?.id);
   // The exact counters the totals must end on: the stream's own, filed with the events it holds. The
   // connection's may be newer than a throttled stream, and their extra calls would be drawn first.
@@ -71,12 +72,10 @@ export function ReadsChart({ conn: selected }: { conn: Connection | null }) {
   // Calls that left the store count too (the first point stands for them all). Past a few dozen calls,
   // bars wait until the connection has been quiet for a moment: a stream that is still growing would
   // otherwise cost a redraw of every bar per view on its way to lines.
-  const lastCall = series.points.at(-1)?.xEnd ?? 0;
-  const quiet = useSettled(conn ? conn.writes + conn.reads : lastCall, BARS_QUIET_MS);
-  const asBars = lastCall <= BARS_MAX_POINTS && series.perPoint === 1 && (lastCall <= BARS_ALWAYS_MAX || quiet);
-  // The page holds the latest events only; the server's counters say how many calls there were.
-  const callsMade = conn ? conn.writes + conn.reads : 0;
   const lastPoint = series.points.at(-1);
+  const lastCall = lastPoint?.xEnd ?? 0;
+  const quiet = useSettled(conn ? callsMade : lastCall, BARS_QUIET_MS);
+  const asBars = lastCall <= BARS_MAX_POINTS && series.perPoint === 1 && (lastCall <= BARS_ALWAYS_MAX || quiet);
   // Every call of the connection is a summary: its events left the store (or never came in detail).
   const onlySummaries = series.points.length > 0 && heldCalls === 0;
   const maxRead = useMemo(() => stream?.reads.reduce((m, e) => Math.max(m, e.length), 0) ?? 0, [stream]);
@@ -93,11 +92,10 @@ export function ReadsChart({ conn: selected }: { conn: Connection | null }) {
   // times per decade rather than at each redraw; once it has settled they fit the data.
   const growing = !useSettled(series, SETTLE_MS);
   const first = series.points[0];
-  const lastX = lastPoint?.xEnd ?? 0;
   // From 0, so that the ticks fall on round numbers (the first call is 1).
   const xLow = first && first.x > 1 ? first.x : 0;
-  const xTopGrowing = useGrowingTop(lastX, conn?.id);
-  const xTop = Math.max(xLow + 1, growing ? xTopGrowing : lastX);
+  const xTopGrowing = useGrowingTop(lastCall, conn?.id);
+  const xTop = Math.max(xLow + 1, growing ? xTopGrowing : lastCall);
   const xDomain = useMemo(() => [xLow, xTop] as const, [xLow, xTop]);
   const lineSizeTop = niceTop(Math.max(series.maxSize, showBufferLine && buffer !== undefined ? buffer : 0) * 1.1);
   const lineSizeDomain = useMemo(() => [0, lineSizeTop] as const, [lineSizeTop]);
@@ -114,8 +112,12 @@ export function ReadsChart({ conn: selected }: { conn: Connection | null }) {
   // changes: recharts does real work on every render it gets, and the store publishes a new view every
   // frame while anything is happening. The lines take their points from context, so only an axis that
   // moves makes recharts render them again.
-  // The hidden chart keeps what it last drew: any redraw of it would be one nobody sees.
   const barsData = series.points;
+  const bufferLine = useMemo(
+    () =>
+      showBufferLine ? <ReferenceLine yAxisId="size" y={buffer} stroke={COLORS.buffer} strokeDasharray="6 3" ifOverflow="extendDomain" label={bufferLabel} /> : null,
+    [showBufferLine, buffer, bufferLabel],
+  );
   const barsPlotLive = useMemo(
     () => (
       <ComposedChart
@@ -139,12 +141,10 @@ export function ReadsChart({ conn: selected }: { conn: Connection | null }) {
         <Bar yAxisId="size" dataKey="sumRead" name="reads, summarised (mean)" stackId="sum" fill={COLORS.read} fillOpacity={0.3} stroke={COLORS.read} strokeDasharray="3 2" isAnimationActive={false} maxBarSize={48} />
         <Line yAxisId="total" type="linear" dataKey="written" name="total written" stroke={COLORS.writeLine} strokeWidth={1.5} dot={barsData.length <= 60 ? WRITE_DOT : false} hide={!hasWrites} isAnimationActive={false} />
         <Line yAxisId="total" type="linear" dataKey="readTotal" name="total read" stroke={COLORS.readLine} strokeWidth={1.5} dot={barsData.length <= 60 ? READ_DOT : false} isAnimationActive={false} />
-        {showBufferLine && (
-          <ReferenceLine yAxisId="size" y={buffer} stroke={COLORS.buffer} strokeDasharray="6 3" ifOverflow="extendDomain" label={bufferLabel} />
-        )}
+        {bufferLine}
       </ComposedChart>
     ),
-    [barsData, hasWrites, showBufferLine, buffer, sizeDomain, bufferLabel],
+    [barsData, hasWrites, bufferLine, sizeDomain],
   );
   // Lines: recharts draws the grid, axes and buffer line from explicit domains and no data (which it takes
   // only with `allowDataOverflow`; nothing overflows them); the lines are paths of our own from its scales
@@ -157,14 +157,13 @@ export function ReadsChart({ conn: selected }: { conn: Connection | null }) {
         <YAxis yAxisId="size" stroke={COLORS.axis} tick={PLAIN_TICK} interval={0} tickLine={false} allowDecimals={false} width={56} domain={lineSizeDomain} allowDataOverflow label={SIZE_LABEL} />
         <YAxis yAxisId="total" orientation="right" stroke={COLORS.axis} tick={PLAIN_TICK} interval={0} tickLine={false} allowDecimals={false} width={52} domain={totalDomain} allowDataOverflow label={TOTAL_LABEL} />
         <ChartLines tipHost={box} />
-        {showBufferLine && (
-          <ReferenceLine yAxisId="size" y={buffer} stroke={COLORS.buffer} strokeDasharray="6 3" ifOverflow="extendDomain" label={bufferLabel} />
-        )}
+        {bufferLine}
       </ComposedChart>
     ),
-    [showBufferLine, buffer, bufferLabel, xDomain, lineSizeDomain, totalDomain],
+    [bufferLine, xDomain, lineSizeDomain, totalDomain],
   );
 
+  // The hidden chart keeps what it last drew: any redraw of it would be one nobody sees.
   const barsPlot = useFrozen(barsPlotLive, !asBars);
   const linesPlot = useFrozen(linesPlotLive, asBars);
 
@@ -266,59 +265,6 @@ const READ_DOT = { r: 2, strokeWidth: 0, fill: COLORS.readLine };
 
 function tooltipContent(props: { active?: boolean; payload?: readonly { payload?: unknown }[] }) {
   return <ChartTooltip active={props.active ?? false} payload={props.payload} />;
-}
-
-/**
- * The top of an axis while its data grows: a 1-2-5 step with room for what the data's rate since the last
- * step would add in AXIS_LOOKAHEAD_MS, so that a steady stream moves its axes every few seconds, not at
- * every redraw (each move is a synchronous redraw of the whole chart in recharts). `key`: whose data.
- */
-function useGrowingTop(value: number, key: unknown): number {
-  const [step, setStep] = useState(() => ({ key, top: growingTop(value), value, at: performance.now() }));
-  if (step.key === key && value <= step.top) return step.top;
-  const now = performance.now();
-  const rate = step.key === key ? Math.max(0, (value - step.value) / Math.max(1, now - step.at)) : 0;
-  const next = { key, top: growingTop(value + rate * AXIS_LOOKAHEAD_MS), value, at: now };
-  // Stored during render (React renders this component again at once, before committing).
-  setStep(next);
-  return next.top;
-}
-
-/**
- * The chart's connection, taken up a task after the rest of the page when it changes: a new stream's first
- * view is the page's busiest (the list, the ribbon and the log take the connection up too), and the chart's
- * redraw, which recharts does in one pass, then gets a task of its own.
- */
-function useSubjectAfterPage(conn: Connection | null): Connection | null {
-  const [shown, setShown] = useState(conn);
-  const id = conn?.id ?? null;
-  const sameSubject = id === (shown?.id ?? null);
-  // The same connection with newer counters: shown as they are (stored during render, as React allows).
-  if (sameSubject && conn !== shown) setShown(conn);
-  useEffect(() => {
-    if (sameSubject) return;
-    const timer = setTimeout(() => startTransition(() => setShown(conn)), 0);
-    return () => clearTimeout(timer);
-  }, [sameSubject, conn]);
-  return sameSubject ? conn : shown;
-}
-
-/** `value`, or while `frozen` the value it had when it was last not frozen. */
-function useFrozen<T>(value: T, frozen: boolean): T {
-  const [kept, setKept] = useState(value);
-  // Stored during render (React renders this component again at once, before committing).
-  if (!frozen && kept !== value) setKept(value);
-  return frozen ? kept : value;
-}
-
-/** Whether `value` has stayed the same for `ms` (true from the start, false from a change until then). */
-function useSettled(value: unknown, ms: number): boolean {
-  const [settled, setSettled] = useState(value);
-  useEffect(() => {
-    const timer = setTimeout(() => setSettled(value), ms);
-    return () => clearTimeout(timer);
-  }, [value, ms]);
-  return settled === value;
 }
 
 /** Without it the grid works out where vertical lines would go (measuring every x label) only to draw none. */
