@@ -45,10 +45,12 @@ describe('accessibility', () => {
       await page.getByTestId('conn-row').nth(1).waitFor();
 
 
-      // A log row opens its detail from the keyboard.
-      const row = page.locator('[data-testid=event-row][data-kind=read]').first();
-      await row.focus();
-      await page.keyboard.press('Enter');
+      // A log row opens its detail from the keyboard. The second burst's read is in the log first, so the
+      // rows that arrive after the focus are few; press() focuses the row and presses in one step.
+      const ids = await page.getByTestId('conn-row').evaluateAll((rows) => rows.map((r) => Number(r.getAttribute('data-conn-id'))));
+      const row = page.locator(`[data-testid=event-row][data-kind=read][data-conn-id="${Math.max(...ids)}"]`);
+      await row.waitFor();
+      await row.press('Enter');
       await page.getByTestId('event-detail').waitFor();
 
       // The connection list is one tab stop; arrows move the selection within it.
