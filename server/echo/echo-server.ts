@@ -11,9 +11,12 @@ import { type ConnectionRegistry, normalizeAddress } from './connection-registry
 import { ConnectionState } from './connection-state.ts';
 import { readIntoUserBuffer, swapUserBuffer } from './socket-internals.ts';
 import { recordClose } from './record-close.ts';
+import { ReplyBuffers } from './reply-buffers.ts';
 
 /** A peer that does not read our replies may hold at most this much in our send buffer; then we stop reading it. */
 const MAX_PENDING_REPLY_BYTES = 1024 * 1024;
+/** Echo reply buffers kept for their next use, over all connections: one connection's pending replies and a read. */
+const REPLY_BUFFERS_KEPT_BYTES = MAX_PENDING_REPLY_BYTES + 65536;
 
 /**
  * `Received: N` for each N met so far, made once: the ack path then formats and allocates nothing per
@@ -48,6 +51,7 @@ export interface EchoServerDeps {
 export class EchoServer {
   private readonly servers: net.Server[] = [];
   private readBuf: Buffer;
+  private readonly replyBuffers = new ReplyBuffers(REPLY_BUFFERS_KEPT_BYTES);
   /** Replies to every read on its own: what runs while no connection is framed. */
   readonly perReadHandler: ReadHandler = { onRead: (conn, bytes, length) => this.reply(conn, bytes, length) };
   private readHandler: ReadHandler = this.perReadHandler;
@@ -180,13 +184,20 @@ export class EchoServer {
   reply(conn: ConnectionState, bytes: Uint8Array, length: number): void {
     const mode = this.deps.config.get().replyMode;
     if (mode === 'none' || conn.socket.destroyed) return;
-    // `bytes` may be the shared read buffer: copy what outlives this call.
-    const out = mode === 'ack' ? ackReply(length) : Buffer.from(bytes.subarray(0, length));
     const offset = conn.bytesReplied;
     conn.replies++;
-    conn.bytesReplied += out.length;
-    this.deps.recorder.chunk('reply', conn, offset, out, out.length);
-    conn.socket.write(out);
+    if (mode === 'ack') {
+      const out = ackReply(length);
+      conn.bytesReplied += out.length;
+      this.deps.recorder.chunk('reply', conn, offset, out, out.length);
+      conn.socket.write(out);
+    } else {
+      // `bytes` may be the shared read buffer: the reply is a copy, in a buffer used again once written.
+      const { out, done } = this.replyBuffers.copy(bytes, length);
+      conn.bytesReplied += length;
+      this.deps.recorder.chunk('reply', conn, offset, out, length);
+      conn.socket.write(out, done);
+    }
     if (conn.socket.writableLength > MAX_PENDING_REPLY_BYTES) conn.socket.pause();
   }
 
