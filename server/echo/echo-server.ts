@@ -2,6 +2,7 @@
 // replies per the reply mode. The per-read path is `onRead` below: one copy for the event, one reply.
 import net from 'node:net';
 import type { Config } from '../../shared/config.ts';
+import { BUFFER_SIZE_MAX } from '../../shared/limits.ts';
 import type { BuiltinClaims } from '../client/builtin-claims.ts';
 import type { ConfigStore } from '../config/config-store.ts';
 import { nowMs } from '../events/clock.ts';
@@ -16,7 +17,7 @@ import { ReplyBuffers } from './reply-buffers.ts';
 /** A peer that does not read our replies may hold at most this much in our send buffer; then we stop reading it. */
 const MAX_PENDING_REPLY_BYTES = 1024 * 1024;
 /** Echo reply buffers kept for their next use, over all connections: one connection's pending replies and a read. */
-const REPLY_BUFFERS_KEPT_BYTES = MAX_PENDING_REPLY_BYTES + 65536;
+const REPLY_BUFFERS_KEPT_BYTES = MAX_PENDING_REPLY_BYTES + BUFFER_SIZE_MAX;
 
 /**
  * `Received: N` for each N met so far, made once: the ack path then formats and allocates nothing per
@@ -184,20 +185,16 @@ export class EchoServer {
   reply(conn: ConnectionState, bytes: Uint8Array, length: number): void {
     const mode = this.deps.config.get().replyMode;
     if (mode === 'none' || conn.socket.destroyed) return;
+    let out: Buffer;
+    let done: (() => void) | undefined;
+    if (mode === 'ack') out = ackReply(length);
+    // `bytes` may be the shared read buffer: the reply is a copy, in a buffer used again once written.
+    else ({ out, done } = this.replyBuffers.copy(bytes, length));
     const offset = conn.bytesReplied;
     conn.replies++;
-    if (mode === 'ack') {
-      const out = ackReply(length);
-      conn.bytesReplied += out.length;
-      this.deps.recorder.chunk('reply', conn, offset, out, out.length);
-      conn.socket.write(out);
-    } else {
-      // `bytes` may be the shared read buffer: the reply is a copy, in a buffer used again once written.
-      const { out, done } = this.replyBuffers.copy(bytes, length);
-      conn.bytesReplied += length;
-      this.deps.recorder.chunk('reply', conn, offset, out, length);
-      conn.socket.write(out, done);
-    }
+    conn.bytesReplied += out.length;
+    this.deps.recorder.chunk('reply', conn, offset, out, out.length);
+    conn.socket.write(out, done);
     if (conn.socket.writableLength > MAX_PENDING_REPLY_BYTES) conn.socket.pause();
   }
 

@@ -12,7 +12,7 @@ describe('ReplyBuffers', () => {
     expect(a.out.buffer).not.toBe(b.out.buffer);
     expect(a.out.every((x) => x === 1)).toBe(true);
     expect(b.out.every((x) => x === 2)).toBe(true);
-    a.done();
+    a.done!();
     const c = pool.copy(filled(1000 + POOLED_REPLY_MIN_BYTES, 3), 1000 + POOLED_REPLY_MIN_BYTES);
     // a's buffer again, holding c's bytes only in c's length; b's bytes untouched.
     expect(c.out.buffer).toBe(a.out.buffer);
@@ -24,11 +24,11 @@ describe('ReplyBuffers', () => {
   it('keeps at most its bound in idle buffers, and small replies out of it', () => {
     const pool = new ReplyBuffers(100_000);
     const copies = [1, 2, 3].map((n) => pool.copy(filled(65536, n), 65536));
-    for (const c of copies) c.done();
+    for (const c of copies) c.done!();
     expect(pool.idleBytes).toBe(65536);
     const small = pool.copy(filled(10, 9), 10);
     expect([...small.out]).toEqual(new Array(10).fill(9));
-    small.done();
+    small.done?.();
     expect(pool.idleBytes).toBe(65536);
     // A larger read than any kept buffer gets a new one.
     const big = pool.copy(filled(70000, 4), 70000);

@@ -21,10 +21,10 @@ export class ReplyBuffers {
 
   /**
    * A copy of `bytes[0, length)`, and the call that gives its buffer back once nothing reads it any more
-   * (the write's callback). A copy below POOLED_REPLY_MIN_BYTES needs no giving back; calling it is harmless.
+   * (the write's callback); none for a copy below POOLED_REPLY_MIN_BYTES, which is not pooled.
    */
-  copy(bytes: Uint8Array, length: number): { out: Buffer; done: () => void } {
-    if (length < POOLED_REPLY_MIN_BYTES) return { out: Buffer.from(bytes.subarray(0, length)), done: noop };
+  copy(bytes: Uint8Array, length: number): { out: Buffer; done: (() => void) | undefined } {
+    if (length < POOLED_REPLY_MIN_BYTES) return { out: Buffer.from(bytes.subarray(0, length)), done: undefined };
     let block = this.free.pop();
     if (block !== undefined) this.freeBytes -= block.length;
     // A block too small for this length (the read buffer grew) is left to the collector.
@@ -40,5 +40,3 @@ export class ReplyBuffers {
     this.freeBytes += block.length;
   }
 }
-
-function noop(): void {}
