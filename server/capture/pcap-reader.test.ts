@@ -31,15 +31,19 @@ function encode(recs: Rec[], o: { le: boolean; nano: boolean; linkType?: number;
   return out;
 }
 
+/** Every record of the stream pushed in pieces cut at `cuts`; each record's bytes copied before the next push, as they are valid until then. */
 function readAll(bytes: Uint8Array, cuts: number[] = []): { recs: PcapRecord[]; reader: ReturnType<typeof createPcapReader> } {
   const reader = createPcapReader();
   const recs: PcapRecord[] = [];
+  const take = (rs: PcapRecord[]): void => {
+    for (const r of rs) recs.push({ ...r, data: r.data.slice() });
+  };
   let prev = 0;
   for (const c of [...new Set(cuts)].sort((a, b) => a - b)) {
-    recs.push(...reader.push(bytes.subarray(prev, c)));
+    take(reader.push(bytes.subarray(prev, c)));
     prev = c;
   }
-  recs.push(...reader.push(bytes.subarray(prev)));
+  take(reader.push(bytes.subarray(prev)));
   return { recs, reader };
 }
 
@@ -100,7 +104,7 @@ describe('pcap reader', () => {
           rs.map((r) => ({ sec: r.sec, frac: r.fracMicro, data: r.data })),
           { le: true, nano: false },
         );
-        const reader = createPcapReader({ reusedInput: true });
+        const reader = createPcapReader();
         // A Buffer, as the pipe's is: its slice() is a view, so a reader that meant to copy with it would not.
         const scratch = Buffer.alloc(400);
         const got: ReturnType<typeof plain>[] = [];

@@ -47,35 +47,98 @@ export interface PcapReader {
   bufferedBytes(): number;
 }
 
-export interface PcapReaderOptions {
-  /**
-   * The caller reads into one buffer it reuses: what the reader holds between pushes (a record cut by
-   * the end of a chunk) is copied, and each returned record's `data` is valid only until the next push.
-   */
-  reusedInput?: boolean;
-}
-
-export function createPcapReader(options: PcapReaderOptions = {}): PcapReader {
-  const reused = options.reusedInput === true;
+/**
+ * A record's `data` is a view of the chunk it came in or, for one cut between chunks, of the reader's own
+ * buffer: valid until the next push. What the reader holds between pushes is its own copy, so a caller may
+ * read into one buffer it reuses, as long as it is done with the records (or copied them) before it reads again.
+ */
+export function createPcapReader(): PcapReader {
   let hdr: PcapHeader | null = null;
   let err: string | null = null;
-  // Chunks are kept as they come and joined only once a whole item is in, so a large record arriving
-  // in many small chunks is copied once, not once per chunk.
-  let chunks: Uint8Array[] = [];
+  // An item (the global header or a record) cut by the end of a chunk: its first `held` bytes, in a buffer
+  // of the reader's own that is used again for the next such item.
+  // The next chunk completes it with only the bytes it lacks and is then read in place: joining the held
+  // tail to the whole next chunk would copy every byte of the pipe once more.
+  let pend: Uint8Array = Buffer.allocUnsafe(0);
   let held = 0;
+  /** A record returned by the current push is a view of `pend`. */
+  let pendHandedOut = false;
   let maxRecord = PCAP_MAX_RECORD_BYTES;
-
-  function take(): Uint8Array {
-    const all = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, held);
-    chunks = [];
-    held = 0;
-    return all;
-  }
 
   function fail(message: string): void {
     err = message;
-    chunks = [];
     held = 0;
+  }
+
+  /** Bytes the held item needs in all, as far as its held bytes tell; -1 if they show the stream is corrupt. */
+  function wanted(): number {
+    if (hdr === null) return PCAP_GLOBAL_HEADER_BYTES;
+    if (held < PCAP_RECORD_HEADER_BYTES) return PCAP_RECORD_HEADER_BYTES;
+    const inclLen = new DataView(pend.buffer, pend.byteOffset, PCAP_RECORD_HEADER_BYTES).getUint32(8, hdr.littleEndian);
+    if (inclLen > maxRecord) {
+      fail(`record of ${inclLen} bytes exceeds the ${maxRecord}-byte limit: the stream is corrupt`);
+      return -1;
+    }
+    return PCAP_RECORD_HEADER_BYTES + inclLen;
+  }
+
+  /** Appends to the held item, in the reader's own buffer (reused: grown, never shrunk, at most one record). */
+  function hold(bytes: Uint8Array, want: number): void {
+    // A record of this push may be a view of it: then the tail goes to a buffer of its own.
+    if (pend.length < held + bytes.length || (held === 0 && pendHandedOut)) {
+      const next = Buffer.allocUnsafe(Math.max(want, held + bytes.length));
+      next.set(pend.subarray(0, held));
+      pend = next;
+    }
+    pend.set(bytes, held);
+    held += bytes.length;
+  }
+
+  /** Reads whole items of `buf` from `pos` into `out`; returns where the first incomplete one starts. */
+  function parse(buf: Uint8Array, pos: number, out: PcapRecord[]): number {
+    const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+    if (hdr === null) {
+      if (buf.length - pos < PCAP_GLOBAL_HEADER_BYTES) return pos;
+      const parsed = parseGlobalHeader(new DataView(buf.buffer, buf.byteOffset + pos, PCAP_GLOBAL_HEADER_BYTES));
+      if (typeof parsed === 'string') {
+        fail(parsed);
+        return buf.length;
+      }
+      hdr = parsed;
+      // A snapshot length of 0 means "unlimited" in old writers; ours never exceed the default.
+      maxRecord = Math.min(PCAP_MAX_RECORD_BYTES, hdr.snapLength > 0 ? Math.max(hdr.snapLength, 65535) : PCAP_MAX_RECORD_BYTES);
+      pos += PCAP_GLOBAL_HEADER_BYTES;
+    }
+    const le = hdr.littleEndian;
+    const nano = hdr.nanoseconds;
+    while (buf.length - pos >= PCAP_RECORD_HEADER_BYTES) {
+      const tsSec = view.getUint32(pos, le);
+      const tsFrac = view.getUint32(pos + 4, le);
+      const inclLen = view.getUint32(pos + 8, le);
+      const origLen = view.getUint32(pos + 12, le);
+      if (inclLen > maxRecord) {
+        fail(`record of ${inclLen} bytes exceeds the ${maxRecord}-byte limit: the stream is corrupt`);
+        return buf.length;
+      }
+      if (tsFrac >= (nano ? 1e9 : 1e6)) {
+        fail(`record timestamp fraction ${tsFrac} is out of range: the stream is corrupt`);
+        return buf.length;
+      }
+      if (buf.length - pos - PCAP_RECORD_HEADER_BYTES < inclLen) break;
+      const start = pos + PCAP_RECORD_HEADER_BYTES;
+      const tsNsec = nano ? tsFrac : tsFrac * 1000;
+      out.push({
+        tsSec,
+        tsNsec,
+        t: tsSec * 1000 + tsNsec / 1e6,
+        // A view (a plain Uint8Array: cheaper to make than a Buffer's subarray, one per frame). A caller
+        // that keeps the frame copies what it keeps, so that it does not pin the whole chunk.
+        data: new Uint8Array(buf.buffer, buf.byteOffset + start, inclLen),
+        originalLength: origLen,
+      });
+      pos = start + inclLen;
+    }
+    return pos;
   }
 
   return {
@@ -83,72 +146,32 @@ export function createPcapReader(options: PcapReaderOptions = {}): PcapReader {
     error: () => err,
     bufferedBytes: () => held,
     push(chunk) {
-      if (err !== null || chunk.length === 0) return [];
-      chunks.push(chunk);
-      held += chunk.length;
-      if ((hdr === null && held < PCAP_GLOBAL_HEADER_BYTES) || (hdr !== null && held < PCAP_RECORD_HEADER_BYTES)) {
-        // Held until the next push: a reused buffer's bytes must be copied (a few bytes, rarely).
-        if (reused) chunks[chunks.length - 1] = copyOf(chunk);
-        return [];
-      }
-
-      const buf = take();
-      const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-      let pos = 0;
-      if (hdr === null) {
-        const parsed = parseGlobalHeader(view);
-        if (typeof parsed === 'string') {
-          fail(parsed);
-          return [];
-        }
-        hdr = parsed;
-        // A snapshot length of 0 means "unlimited" in old writers; ours never exceed the default.
-        maxRecord = Math.min(PCAP_MAX_RECORD_BYTES, hdr.snapLength > 0 ? Math.max(hdr.snapLength, 65535) : PCAP_MAX_RECORD_BYTES);
-        pos = PCAP_GLOBAL_HEADER_BYTES;
-      }
-      const le = hdr.littleEndian;
-      const nano = hdr.nanoseconds;
       const out: PcapRecord[] = [];
-      while (buf.length - pos >= PCAP_RECORD_HEADER_BYTES) {
-        const tsSec = view.getUint32(pos, le);
-        const tsFrac = view.getUint32(pos + 4, le);
-        const inclLen = view.getUint32(pos + 8, le);
-        const origLen = view.getUint32(pos + 12, le);
-        if (inclLen > maxRecord) {
-          fail(`record of ${inclLen} bytes exceeds the ${maxRecord}-byte limit: the stream is corrupt`);
-          return out;
-        }
-        if (tsFrac >= (nano ? 1e9 : 1e6)) {
-          fail(`record timestamp fraction ${tsFrac} is out of range: the stream is corrupt`);
-          return out;
-        }
-        if (buf.length - pos - PCAP_RECORD_HEADER_BYTES < inclLen) break;
-        const start = pos + PCAP_RECORD_HEADER_BYTES;
-        const tsNsec = nano ? tsFrac : tsFrac * 1000;
-        out.push({
-          tsSec,
-          tsNsec,
-          t: tsSec * 1000 + tsNsec / 1e6,
-          // A view of the chunk, valid for good (chunks are never written again): a caller that keeps
-          // the frame copies what it keeps, so that it does not pin the whole chunk.
-          data: buf.subarray(start, start + inclLen),
-          originalLength: origLen,
-        });
-        pos = start + inclLen;
+      let pos = 0;
+      pendHandedOut = false;
+      while (held > 0 && err === null && pos < chunk.length) {
+        const want = wanted();
+        if (want < 0) break;
+        const take = Math.min(want - held, chunk.length - pos);
+        hold(chunk.subarray(pos, pos + take), want);
+        pos += take;
+        if (held < want) continue;
+        // Its header just came in: the record's own length is known now, and more of it may follow.
+        const whole = wanted();
+        if (whole < 0) break;
+        if (whole > held) continue;
+        const item = pend.subarray(0, held);
+        held = 0;
+        pendHandedOut = true;
+        parse(item, 0, out);
       }
-      if (pos < buf.length) {
-        // A tail left in the caller's reused buffer must be copied; one in a joined buffer is ours already.
-        chunks = [reused && buf === chunk ? copyOf(buf.subarray(pos)) : buf.subarray(pos)];
-        held = buf.length - pos;
-      }
+      if (err !== null || pos >= chunk.length) return out;
+      const end = parse(chunk, pos, out);
+      // The tail is copied: the caller's buffer may be reused, and a view would pin all of the chunk.
+      if (err === null && end < chunk.length) hold(chunk.subarray(end), PCAP_RECORD_HEADER_BYTES);
       return out;
     },
   };
-}
-
-/** A copy: a Buffer's own slice() is a view, so Uint8Array's is called whatever the input is. */
-function copyOf(bytes: Uint8Array): Uint8Array {
-  return Uint8Array.prototype.slice.call(bytes);
 }
 
 function parseGlobalHeader(view: DataView): PcapHeader | string {

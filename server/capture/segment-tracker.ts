@@ -99,6 +99,8 @@ export function createSegmentTracker<F>(ports: ServerPorts, limits: Partial<Trac
   const tuples = new Map<string, TupleState<F>>();
   // Tuples holding segments, in the order they started holding: the first is the first to expire.
   const holding = new Map<string, TupleState<F>>();
+  /** The tuple last moved to (or made at) the end of `tuples`. */
+  let newest: TupleState<F> | null = null;
   let pendingSegments = 0;
   let pendingBytes = 0;
   let unmatched = 0;
@@ -114,12 +116,17 @@ export function createSegmentTracker<F>(ports: ServerPorts, limits: Partial<Trac
   function touch(key: string): TupleState<F> {
     let st = tuples.get(key);
     if (st !== undefined) {
-      tuples.delete(key);
-      tuples.set(key, st);
+      // Already the most recent (one connection streaming, the usual case): no move.
+      if (st !== newest) {
+        tuples.delete(key);
+        tuples.set(key, st);
+        newest = st;
+      }
       return st;
     }
     st = { key, c2s: newFlow(), s2c: newFlow(), connId: null, prevConnId: null, pending: [], pendingSince: 0 };
     tuples.set(key, st);
+    newest = st;
     if (tuples.size > lim.maxTuples) {
       const oldest = tuples.values().next().value!;
       dropPending(oldest);

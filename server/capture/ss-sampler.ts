@@ -62,6 +62,10 @@ export function createSsSampler(opts: SsSamplerOptions): SsSampler {
   // What was last emitted per connection and side, to skip unchanged samples between the slow beats.
   const last = new Map<string, { sig: string; t: number }>();
   let lastData = -Infinity;
+  // Data seen since the last schedule: nudge() only sets it (it runs per captured segment), schedule() reads the clock.
+  let dataSeen = false;
+  /** The wait under way is the slow one: a nudge cuts it short. */
+  let slowWait = false;
   let timer: NodeJS.Timeout | null = null;
   let running = false;
   let busy: Promise<void> | null = null;
@@ -149,7 +153,11 @@ export function createSsSampler(opts: SsSamplerOptions): SsSampler {
 
   function schedule(): void {
     if (!running) return;
-    const delay = nowMs() - lastData < fastForMs ? fastMs : slowMs;
+    const now = nowMs();
+    if (dataSeen) lastData = now;
+    dataSeen = false;
+    slowWait = now - lastData >= fastForMs;
+    const delay = slowWait ? slowMs : fastMs;
     timer = setTimeout(() => {
       timer = null;
       void sampleOnce().then(schedule);
@@ -169,10 +177,9 @@ export function createSsSampler(opts: SsSamplerOptions): SsSampler {
       if (keyOf.has(connId)) closing.add(connId);
     },
     nudge() {
-      const wasSlow = nowMs() - lastData >= fastForMs;
-      lastData = nowMs();
+      dataSeen = true;
       // Leave the slow wait early so the first moments of a transfer are seen.
-      if (wasSlow && running && timer !== null && busy === null) {
+      if (slowWait && running && timer !== null && busy === null) {
         clearTimeout(timer);
         schedule();
       }

@@ -116,7 +116,7 @@ export function createTcpdumpSource(opts: TcpdumpSourceOptions): TcpdumpSource {
     // is a fresh 64 KiB buffer: page faults, and external memory that drives major GCs on the thread
     // that also serves the echo. So it is read like the echo server's sockets, into one reused buffer;
     // the reader copies the little it holds between reads, and onRecord copies what it keeps.
-    const reader = createPcapReader({ reusedInput: true });
+    const reader = createPcapReader();
     const pipeBuffer = Buffer.allocUnsafe(PIPE_READ_BYTES);
     let stderr = '';
     let listeningAt: number | null = null;
