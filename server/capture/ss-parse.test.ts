@@ -48,6 +48,20 @@ describe('ss parse', () => {
     ]);
   });
 
+  it('leaves TIME-WAIT sockets and their detail lines out when asked, and nothing else', () => {
+    const text = [
+      'TIME-WAIT 0      0      127.0.0.1:5055 127.0.0.1:41000',
+      '\t',
+      'TIME-WAIT 0      0      127.0.0.1:5055 127.0.0.1:41001',
+      '\t cubic rtt:9/9 cwnd:99',
+      'ESTAB     7      0      127.0.0.1:5055 127.0.0.1:41002',
+      '\t cubic rtt:1.5/0.75 cwnd:10',
+      '',
+    ].join('\n');
+    expect(parseSs(text, { timeWait: false })).toEqual([expect.objectContaining({ state: 'ESTAB', recvQ: 7, peerPort: 41002, rttMs: 1.5, cwnd: 10 })]);
+    expect(parseSs(text).map((r) => r.state)).toEqual(['TIME-WAIT', 'TIME-WAIT', 'ESTAB']);
+  });
+
   it('reads output without the State column (one state selected)', () => {
     expect(parseSs('0 7 127.0.0.1:5055 127.0.0.1:1\n')).toEqual([expect.objectContaining({ state: 'UNKNOWN', recvQ: 0, sendQ: 7 })]);
   });

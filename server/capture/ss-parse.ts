@@ -53,10 +53,24 @@ function details(line: string): Map<string, string> {
   return out;
 }
 
-export function parseSs(text: string): SsSocket[] {
+export interface ParseSsOptions {
+  /**
+   * Read TIME-WAIT sockets too (default true). Closed connections linger in TIME-WAIT for a minute: after
+   * a thousand short connections, a port's dump is thousands of them, and parsing each at every tick held
+   * the event loop for tens of ms. A sampler that follows no closing connection skips them unparsed.
+   */
+  timeWait?: boolean;
+}
+
+export function parseSs(text: string, options: ParseSsOptions = {}): SsSocket[] {
+  const timeWait = options.timeWait ?? true;
   const out: SsSocket[] = [];
   let last: SsSocket | null = null;
   for (const line of text.split('\n')) {
+    if (!timeWait && line.startsWith('TIME-WAIT')) {
+      last = null; // and its detail line goes with it
+      continue;
+    }
     if (line.trim() === '') continue;
     if (/^\s/.test(line)) {
       if (last === null) continue;

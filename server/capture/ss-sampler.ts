@@ -132,7 +132,8 @@ export function createSsSampler(opts: SsSamplerOptions): SsSampler {
       return;
     }
     const t = nowMs();
-    for (const row of parseSs(text)) emitRow(row, t);
+    // TIME-WAIT sockets matter only as the last state of a connection that just closed.
+    for (const row of parseSs(text, { timeWait: finishing.length > 0 })) emitRow(row, t);
     for (const id of finishing) {
       const key = keyOf.get(id);
       if (key !== undefined && byKey.get(key) === id) byKey.delete(key);
