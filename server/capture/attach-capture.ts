@@ -33,7 +33,8 @@ export function attachCapture(opts: AttachCaptureOptions): CaptureService {
     enabled: opts.enabled,
     ...(opts.command ? { command: opts.command } : {}),
     emit: (ev) => {
-      recorder.record(asNewEvent(ev), registry.get(ev.connId) ?? null);
+      // Each captured event is a fresh object the capture keeps no hold of.
+      recorder.adopt(asNewEvent(ev), registry.get(ev.connId) ?? null);
     },
     onStateChange: () => hub.captureChanged(),
   });

