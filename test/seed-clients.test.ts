@@ -12,7 +12,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Tcpscope } from '../server/app.ts';
 import { DEFAULT_TCP_PORT } from '../shared/limits.ts';
 import { nextEvent, startTestScope } from './helpers.ts';
-import { untilReceiveQueue } from './kernel-queue.ts';
 
 const run = promisify(execFile);
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -88,12 +87,13 @@ describe.skipIf(!HAS_SEED_TOOL)(
 
     // The tutorial's second run: three quick writes, one read of all 21 bytes. Three writes from a Go program
     // reach the server as one read only if it reads after the third arrives; so here the server holds its
-    // reads (paused) until the kernel has all 21 bytes queued, and then reads once. (Unheld, the first read
-    // may take Hello1 alone: the client then prints Received: 7, as TCP allows.)
+    // reads (paused) until its socket sampler sees all 21 bytes queued in the kernel, and then reads once.
+    // (Unheld, the first read may take Hello1 alone: the client then prints Received: 7, as TCP allows.)
     it('client3 writes Hello1..3 quickly: one read of 21 at buffer 1024', async () => {
       scope.config.apply({ paused: true });
+      const queued = nextEvent(scope, (e) => e.kind === 'sample' && e.side === 'server' && e.recvQ === 21, 'a sample of the server socket with 21 bytes unread');
       const client = run(path.join(bin, 'client3'));
-      await untilReceiveQueue(DEFAULT_TCP_PORT, 21);
+      await queued;
       scope.config.apply({ paused: false });
       const { stdout, stderr } = await client;
       expect(stdout + stderr).toMatch(/Received: 21$/m);

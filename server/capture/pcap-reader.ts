@@ -75,11 +75,14 @@ export function createPcapReader(): PcapReader {
     if (hdr === null) return PCAP_GLOBAL_HEADER_BYTES;
     if (held < PCAP_RECORD_HEADER_BYTES) return PCAP_RECORD_HEADER_BYTES;
     const inclLen = new DataView(pend.buffer, pend.byteOffset, PCAP_RECORD_HEADER_BYTES).getUint32(8, hdr.littleEndian);
-    if (inclLen > maxRecord) {
-      fail(`record of ${inclLen} bytes exceeds the ${maxRecord}-byte limit: the stream is corrupt`);
-      return -1;
-    }
-    return PCAP_RECORD_HEADER_BYTES + inclLen;
+    return tooLarge(inclLen) ? -1 : PCAP_RECORD_HEADER_BYTES + inclLen;
+  }
+
+  /** A record longer than any capture makes: the stream is corrupt, and it stops here. */
+  function tooLarge(inclLen: number): boolean {
+    if (inclLen <= maxRecord) return false;
+    fail(`record of ${inclLen} bytes exceeds the ${maxRecord}-byte limit: the stream is corrupt`);
+    return true;
   }
 
   /** Appends to the held item, in the reader's own buffer (reused: grown, never shrunk, at most one record). */
@@ -116,10 +119,7 @@ export function createPcapReader(): PcapReader {
       const tsFrac = view.getUint32(pos + 4, le);
       const inclLen = view.getUint32(pos + 8, le);
       const origLen = view.getUint32(pos + 12, le);
-      if (inclLen > maxRecord) {
-        fail(`record of ${inclLen} bytes exceeds the ${maxRecord}-byte limit: the stream is corrupt`);
-        return buf.length;
-      }
+      if (tooLarge(inclLen)) return buf.length;
       if (tsFrac >= (nano ? 1e9 : 1e6)) {
         fail(`record timestamp fraction ${tsFrac} is out of range: the stream is corrupt`);
         return buf.length;
