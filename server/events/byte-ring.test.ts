@@ -9,6 +9,19 @@ describe('ByteRing', () => {
     expect(ring.copy(pos, 4)).toEqual(Uint8Array.from([1, 2, 3, 4]));
   });
 
+  it('copies what a reused source holds at each write, whatever part of it each write keeps', () => {
+    // One read buffer serves every read; the ring's view of its first bytes is made once and reused.
+    const ring = new ByteRing(8, 4);
+    const a = new Uint8Array(6);
+    const b = new Uint8Array(6);
+    const writes: { pos: number; bytes: Uint8Array }[] = [];
+    for (const [fill, count, src] of [[1, 2, a], [2, 2, a], [3, 3, a], [4, 3, b], [5, 2, a], [6, 2, b]] as const) {
+      src.fill(fill);
+      writes.push({ pos: ring.write(src, count), bytes: new Uint8Array(count).fill(fill) });
+    }
+    for (const w of writes) expect(ring.copy(w.pos, w.bytes.length)).toEqual(w.bytes);
+  });
+
   it('starts a keep that does not fit before the end at position 0', () => {
     const ring = new ByteRing(2, 4); // 12 bytes
     expect(ring.offsetOf(ring.write(new Uint8Array(4), 4))).toBe(0);

@@ -1,4 +1,7 @@
-// Read once: `performance.timeOrigin` is a getter that calls into the runtime, and this runs per read.
+// The events' clock, read on every read: `performance` is imported rather than taken from the global, whose
+// accessor (a lazy getter) costs a call of its own each time; `timeOrigin` is a getter into the runtime: read once.
+import { performance } from 'node:perf_hooks';
+
 const ORIGIN_MS = performance.timeOrigin;
 
 /** Wall-clock milliseconds with sub-millisecond resolution, monotonic within the process. */
