@@ -84,7 +84,7 @@ export function countSteps(plan: Plan, only: ReadonlySet<string> | null): Record
   const t = plan.throughput;
   return {
     throughput: on('throughput') ? t.buffers.length * t.replies.length * 5 * (t.rounds + (t.warmup ? 1 : 0)) : 0,
-    latency: on('latency') ? plan.latency.rounds * 4 : 0,
+    latency: on('latency') ? plan.latency.rounds * 5 : 0,
     scale: on('scale') ? (plan.scale.conns.length * plan.scale.rounds + plan.scale.conns.filter((n) => n >= 100).length * plan.scale.memoryRounds) * 4 : 0,
     fanout: on('fanout') ? plan.fanout.subscribers.length * plan.fanout.rounds * 2 : 0,
     'write-to-ws': on('write-to-ws') ? 2 : 0,

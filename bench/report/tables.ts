@@ -73,12 +73,13 @@ export function buildTables(r: BenchResults): Table[] {
       SERVER_LABELS[k],
       spread(l.p50Us[k] ?? none, 1),
       spread(l.p99Us[k] ?? none, 1),
-      k === 'onread' ? '1' : l.p50Ratio[k] ? spread(l.p50Ratio[k], 2) : '',
+      l.p50Ratio[k] ? spread(l.p50Ratio[k], 2) : '',
     ];
     tables.push({
       title: `Latency: ping-pong of ${l.size}-byte messages, ${l.count.toLocaleString('en-US')} round trips, reply echo`,
-      columns: ['server', 'p50 µs', 'p99 µs', 'p50 ÷ onread'],
-      rows: (['tcpscope', 'nocapture', 'onread', 'plain'] as const).map(row),
+      note: 'p50 ÷ baseline: capture-on tcpscope ÷ the onread baseline with a bare tcpdump (tcpscope\'s capture flags) on its port, --no-capture ÷ the bare onread baseline, same round.',
+      columns: ['server', 'p50 µs', 'p99 µs', 'p50 ÷ baseline'],
+      rows: (['tcpscope', 'nocapture', 'onread', 'onreadcap', 'plain'] as const).map(row),
     });
   }
   if (r.scale) {
