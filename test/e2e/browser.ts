@@ -26,7 +26,10 @@ export function useBrowser(extraArgs: string[] = []): BrowserHarness {
     await browser?.close();
   });
   afterEach(async () => {
-    while (cleanups.length > 0) await cleanups.pop()!();
+    // This test's cleanups only: if one of them outlives the hook's timeout, it must not go on to pop
+    // (and close) what the next test registers.
+    const mine = cleanups.splice(0);
+    while (mine.length > 0) await mine.pop()!();
   });
   return {
     get browser() {

@@ -54,7 +54,15 @@ async function staticServer(sessionText: string): Promise<string> {
   });
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
-  cleanups.push(() => new Promise((resolve) => server.close(resolve)));
+  // close() waits for every connection to end, and Chromium keeps a used one alive for minutes: a request
+  // that lands after close() began (the favicon, say) would hold the cleanup past the hook's timeout.
+  cleanups.push(
+    () =>
+      new Promise((resolve) => {
+        server.close(resolve);
+        server.closeAllConnections();
+      }),
+  );
   return `http://127.0.0.1:${(server.address() as { port: number }).port}`;
 }
 

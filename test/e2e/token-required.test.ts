@@ -65,7 +65,15 @@ async function otherPortServer(): Promise<{ url: string; seen: { url: string; he
   });
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
-  cleanups.push(() => new Promise((resolve) => server.close(resolve)));
+  // close() waits for every connection to end, and Chromium keeps a used one alive for minutes: a request
+  // that lands after close() began (the favicon, say) would hold the cleanup past the hook's timeout.
+  cleanups.push(
+    () =>
+      new Promise((resolve) => {
+        server.close(resolve);
+        server.closeAllConnections();
+      }),
+  );
   return { url: `http://127.0.0.1:${(server.address() as { port: number }).port}`, seen };
 }
 
