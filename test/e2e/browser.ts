@@ -1,5 +1,6 @@
 // Chromium for the browser tests: the one binary and the flags that keep it quiet, offline and headless,
 // and the per-file harness every browser test shares (one browser per file, cleanups after each test).
+import type http from 'node:http';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { launchChromium } from './chromium.ts';
@@ -43,4 +44,16 @@ export function useBrowser(extraArgs: string[] = []): BrowserHarness {
       cleanups.push(async () => expect(errors).toEqual([]));
     },
   };
+}
+
+/**
+ * Stops a helper web server that Chromium has visited. close() waits for every connection to end, and Chromium
+ * keeps a used one alive for minutes: a request that lands after close() began (the favicon, say) would hold
+ * a cleanup past the hook's timeout. So its connections are closed too.
+ */
+export function closeVisitedServer(server: http.Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
 }

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { once } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { useBrowser } from './browser.ts';
+import { closeVisitedServer, useBrowser } from './browser.ts';
 import type { Config } from '../../shared/config.ts';
 import { parseSession, type SessionDocument } from '../../shared/session.ts';
 import { DEFAULT_STATIC_DIR, startTcpscope, type Tcpscope } from '../../server/app.ts';
@@ -54,15 +54,7 @@ async function staticServer(sessionText: string): Promise<string> {
   });
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
-  // close() waits for every connection to end, and Chromium keeps a used one alive for minutes: a request
-  // that lands after close() began (the favicon, say) would hold the cleanup past the hook's timeout.
-  cleanups.push(
-    () =>
-      new Promise((resolve) => {
-        server.close(resolve);
-        server.closeAllConnections();
-      }),
-  );
+  cleanups.push(() => closeVisitedServer(server));
   return `http://127.0.0.1:${(server.address() as { port: number }).port}`;
 }
 

@@ -11,7 +11,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import type { Config } from '../../shared/config.ts';
 import { DEFAULT_STATIC_DIR, type Tcpscope } from '../../server/app.ts';
 import { startTestScope } from '../helpers.ts';
-import { useBrowser } from './browser.ts';
+import { closeVisitedServer, useBrowser } from './browser.ts';
 
 const TOKEN = 'tcpscope-test-token-0123456789';
 const SCREEN_TEXT = 'Open the address tcpscope printed when it started (it ends in /?token=…), or paste the token here.';
@@ -65,15 +65,7 @@ async function otherPortServer(): Promise<{ url: string; seen: { url: string; he
   });
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
-  // close() waits for every connection to end, and Chromium keeps a used one alive for minutes: a request
-  // that lands after close() began (the favicon, say) would hold the cleanup past the hook's timeout.
-  cleanups.push(
-    () =>
-      new Promise((resolve) => {
-        server.close(resolve);
-        server.closeAllConnections();
-      }),
-  );
+  cleanups.push(() => closeVisitedServer(server));
   return { url: `http://127.0.0.1:${(server.address() as { port: number }).port}`, seen };
 }
 
