@@ -37,6 +37,13 @@ export const BURST_INTERVAL_MS_DEFAULT = 0;
 
 /** The server-side event store is a ring of this many events; older ones fall off. */
 export const EVENT_STORE_CAPACITY = 20000;
+/**
+ * The bytes the event store keeps of its chunks, in all: the newest events' bytes always fit (2,048 chunks
+ * of EVENT_HEX_MAX_BYTES, more than a snapshot's SNAPSHOT_EVENTS), and past it the oldest events lose
+ * theirs (empty hex, `truncated`) while their counts stay. Without it 20,000 kept kilobyte reads held
+ * 20 MB after a stream, and up to 80 MB at 4 KiB each.
+ */
+export const EVENT_STORE_BYTES = 8 * 1024 * 1024;
 export const EVENTS_QUERY_LIMIT_MIN = 1;
 export const EVENTS_QUERY_LIMIT_MAX = 10000;
 export const EVENTS_QUERY_LIMIT_DEFAULT = 1000;

@@ -104,4 +104,48 @@ describe('ByteRing', () => {
       expect(got.every((b) => b === h.tag)).toBe(true);
     }
   });
+
+  it('at a cap, never allocates past it, and says exactly which keeps it wrote over; the others are intact', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 40 }),
+        fc.integer({ min: 1, max: 16 }),
+        fc.integer({ min: 1, max: 6 }),
+        fc.array(fc.nat(), { minLength: 1, maxLength: 300 }),
+        (keeps, maxKeep, capKeeps, sizes) => {
+          const cap = capKeeps * maxKeep;
+          const ring = new ByteRing(keeps, maxKeep, 1, cap);
+          const held: { pos: number; bytes: Uint8Array }[] = [];
+          sizes.forEach((s, i) => {
+            const n = s % (maxKeep + 1);
+            const src = Uint8Array.from({ length: n }, (_, k) => (i * 31 + k * 7) & 0xff);
+            held.push({ pos: ring.write(src, n), bytes: src });
+            if (held.length > keeps) held.shift();
+            expect(ring.allocatedBytes).toBeLessThanOrEqual(Math.max(cap, maxKeep));
+            // Scanning from the newest: once one keep is gone, every older one is too.
+            let gone = false;
+            for (const h of [...held].reverse()) {
+              const holds = ring.holds(h.pos);
+              if (gone) expect(holds).toBe(false);
+              if (!holds) gone = true;
+              else expect(ring.copy(h.pos, h.bytes.length)).toEqual(h.bytes);
+            }
+            // The newest keep always survives its own write.
+            expect(ring.holds(held.at(-1)!.pos)).toBe(true);
+          });
+        },
+      ),
+    );
+  });
+
+  it("keeps the newest 2,048 keeps of 4 KiB under the store's cap of 8 MiB, and gives up older ones", () => {
+    const ring = new ByteRing(20000, 4096, undefined, 8 * 1024 * 1024);
+    const held: { pos: number; tag: number }[] = [];
+    for (let i = 0; i < 5000; i++) held.push({ pos: ring.write(new Uint8Array(4096).fill(i & 0xff), 4096), tag: i & 0xff });
+    expect(ring.allocatedBytes).toBe(8 * 1024 * 1024);
+    const kept = held.filter((h) => ring.holds(h.pos));
+    expect(kept.length).toBeGreaterThanOrEqual(2048);
+    expect(kept).toEqual(held.slice(held.length - kept.length));
+    for (const h of kept) expect(ring.copy(h.pos, 4096).every((b) => b === h.tag)).toBe(true);
+  });
 });

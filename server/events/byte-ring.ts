@@ -1,13 +1,15 @@
 // The kept bytes of chunk events, written in order into one block of memory that wraps at its end. An
 // event's bytes never straddle the end: a keep that does not fit goes to the start and the tail is left
-// unused. At its full size, (keeps + 1) × the largest keep, the bytes of the newest `keeps` keeps are
-// never overwritten (see byte-ring.test.ts), so a store of `keeps` events always holds its events'
-// bytes and the per-read path allocates nothing.
+// unused. At (keeps + 1) × the largest keep, the bytes of the newest `keeps` keeps are never overwritten
+// (see byte-ring.test.ts), and the per-read path allocates nothing.
 //
-// The block starts small (the full size halved, about 80 KB for the store) and doubles, up to that full size, only when a write would otherwise overwrite
-// one of the newest `keeps` keeps: a server that reads 7 bytes at a time never holds 80 MiB for keeps of
-// 4 KiB it does not make, and a fresh one holds almost nothing. Positions are logical (they only grow),
-// so they stay valid across a growth; `offsetOf` maps one into the current block.
+// The block starts small (the full size halved, about 64 KB for the store) and doubles, up to its full
+// size, only when a write would otherwise overwrite one of the newest `keeps` keeps: a server that reads
+// 7 bytes at a time never holds megabytes for keeps of 4 KiB it does not make, and a fresh one holds
+// almost nothing. The full size may be capped below (keeps + 1) × the largest keep (the store's is
+// EVENT_STORE_BYTES): at the cap a write overwrites the oldest keeps, and `holds` says which are gone.
+// Positions are logical (they only grow), so they stay valid across a growth; `offsetOf` maps one into
+// the current block.
 
 /** Where the block starts, about: enough for a few thousand small reads. */
 const INITIAL_BYTES = 64 * 1024;
@@ -22,6 +24,8 @@ export class ByteRing {
   private readonly starts: Float64Array;
   private readonly counts: Uint32Array;
   private writes = 0;
+  /** Keeps at logical positions below this were overwritten (only ever at the cap, or once out of the newest `keeps`). */
+  private validFrom = 0;
   /**
    * The last partial view made of a source: reads come from one shared read buffer, and past the kept-bytes
    * budget each keeps the same first bytes, so one view serves them all (making one per read cost a tenth of
@@ -30,13 +34,15 @@ export class ByteRing {
   private viewSource: Uint8Array | null = null;
   private view: Uint8Array = new Uint8Array(0);
 
-  /** Holds the last `keeps` keeps of at most `maxKeep` bytes each. */
+  /** Holds the last `keeps` keeps of at most `maxKeep` bytes each, in at most `capBytes` (≥ maxKeep). */
   constructor(
     readonly keeps: number,
     readonly maxKeep: number,
     initialBytes = INITIAL_BYTES,
+    capBytes = Infinity,
   ) {
-    this.maxBytes = (keeps + 1) * maxKeep;
+    const full = (keeps + 1) * maxKeep;
+    this.maxBytes = capBytes < full ? Math.max(capBytes, maxKeep) : full;
     // Every size is the full size halved k times, so each size divides the next and a keep that did not
     // straddle the end of a smaller block does not straddle the end of a larger one either.
     let size = this.maxBytes;
@@ -60,6 +66,11 @@ export class ByteRing {
     return pos % this.block.length;
   }
 
+  /** Whether the keep written at logical `pos` is still intact (false once the capped ring wrote over it). */
+  holds(pos: number): boolean {
+    return pos >= this.validFrom;
+  }
+
   /** Copies the first `count` (≤ maxKeep) bytes of `src` into the ring; returns its logical position. */
   write(src: Uint8Array, count: number): number {
     let pos = this.place(count, this.block.length);
@@ -76,6 +87,8 @@ export class ByteRing {
     // A whole source (a read buffer read to its end) is copied without making a view of it.
     this.block.set(count === src.length ? src : this.viewOf(src, count), at);
     this.head = pos + count;
+    // Everything more than a block behind the head has been written over.
+    if (this.head - this.block.length > this.validFrom) this.validFrom = this.head - this.block.length;
     const i = this.writes % this.keeps;
     this.starts[i] = pos;
     this.counts[i] = count;
@@ -101,6 +114,7 @@ export class ByteRing {
   clear(): void {
     this.head = 0;
     this.writes = 0;
+    this.validFrom = 0;
   }
 
   /** Where a keep of `count` bytes goes in a block of `size`: at the head, or at the next wrap if it would straddle it. */
@@ -119,6 +133,7 @@ export class ByteRing {
     for (let k = this.writes - live; k < this.writes; k++) {
       const i = k % this.keeps;
       const start = this.starts[i]!;
+      if (start < this.validFrom) continue; // already written over: nothing to move
       const count = this.counts[i]!;
       const from = start % this.block.length;
       next.set(this.block.subarray(from, from + count), start % size);

@@ -62,4 +62,25 @@ describe('EventStore', () => {
     expect(store.wireBySeq(1, 2)).toMatchObject({ hex: '48 65', truncated: true });
     expect(store.wireBySeq(2, 2)).toBeUndefined();
   });
+
+  it('past its byte cap gives the oldest chunks no bytes and `truncated`, with their counts, and the newest whole', () => {
+    // 10 events of 4 KiB in a store capped at 4 of them: the ring writes over the oldest.
+    const store = new EventStore(10, 4 * EVENT_HEX_MAX_BYTES);
+    const model = fill(store, Array.from({ length: 10 }, () => ({ chunk: true as const, kind: 'read' as const, connId: 1, length: EVENT_HEX_MAX_BYTES })));
+    const wire = model.map((e) => store.wireBySeq(e.seq, EVENT_HEX_MAX_BYTES)!);
+    const lost = wire.filter((e) => 'hex' in e && e.hex === '');
+    expect(lost.length).toBeGreaterThan(0);
+    // The lost ones are the oldest, and only their bytes are gone.
+    expect(wire.slice(0, lost.length)).toEqual(lost);
+    for (const [i, e] of wire.entries()) {
+      const m = model[i] as Extract<StoredEvent, { kind: 'read' }>;
+      expect(e).toMatchObject({ seq: m.seq, length: m.length, offset: m.offset, t: m.t });
+      if (i < lost.length) expect(e).toMatchObject({ truncated: true, hex: '' });
+      else expect(e).toEqual(toWire(m, EVENT_HEX_MAX_BYTES));
+    }
+    // The same through the objects a query builds.
+    const queried = store.query({ limit: 10 });
+    expect(queried.slice(0, lost.length).every((e) => e.kind === 'read' && e.bytes.length === 0 && e.truncated)).toBe(true);
+    expect(queried.slice(lost.length)).toEqual(model.slice(lost.length));
+  });
 });

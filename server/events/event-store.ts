@@ -1,10 +1,11 @@
 // A fixed ring of the most recent events: O(1) to append, bounded whatever the load. Chunk events (read,
 // write, reply) live in columns of typed arrays with their kept bytes in one byte ring, so appending one
 // allocates nothing; rarer events stay objects in a parallel array. Objects for chunk events are built
-// only when a reader asks (query, bySeq, wireBySeq).
+// only when a reader asks (query, bySeq, wireBySeq). The ring holds EVENT_STORE_BYTES at most: an event
+// whose bytes it wrote over keeps its counts and comes with no bytes, `truncated`.
 import type { EventKind, TcpEvent } from '../../shared/events.ts';
 import { toHex } from '../../shared/hex.ts';
-import { EVENT_HEX_MAX_BYTES } from '../../shared/limits.ts';
+import { EVENT_HEX_MAX_BYTES, EVENT_STORE_BYTES } from '../../shared/limits.ts';
 import { ByteRing } from './byte-ring.ts';
 import { ChunkColumns, chunkKindCode, chunkKindOf } from './chunk-columns.ts';
 import type { WireEventSink } from '../live/batch-json.ts';
@@ -18,9 +19,12 @@ export class EventStore {
   private next = 0; // slot the next event goes to
   private size = 0;
 
-  constructor(readonly capacity: number) {
+  constructor(
+    readonly capacity: number,
+    maxBytes = EVENT_STORE_BYTES,
+  ) {
     this.columns = new ChunkColumns(capacity);
-    this.ring = new ByteRing(capacity, EVENT_HEX_MAX_BYTES);
+    this.ring = new ByteRing(capacity, EVENT_HEX_MAX_BYTES, undefined, maxBytes);
     this.objects = new Array(capacity).fill(undefined);
   }
 
@@ -94,7 +98,7 @@ export class EventStore {
     if (o !== undefined) return toWireObject(o, maxBytes);
     const c = this.columns;
     const count = c.byteCount[slot]!;
-    const n = count < maxBytes ? count : maxBytes;
+    const n = this.keptOf(slot, maxBytes);
     const pos = this.ring.offsetOf(c.bytePos[slot]!);
     const requested = c.requested[slot]!;
     const e: TcpEvent = {
@@ -129,7 +133,7 @@ export class EventStore {
     }
     const c = this.columns;
     const count = c.byteCount[slot]!;
-    const n = count < maxBytes ? count : maxBytes;
+    const n = this.keptOf(slot, maxBytes);
     const at = this.ring.offsetOf(c.bytePos[slot]!);
     sink.chunk(chunkKindOf(c.kind[slot]!)!, c.seq[slot]!, c.t[slot]!, c.connId[slot]!, c.offset[slot]!, c.length[slot]!, c.truncated[slot] === 1 || n < count, this.ring.bytes, at, at + n, c.requested[slot]!);
     return true;
@@ -145,9 +149,21 @@ export class EventStore {
     return this.columns.seq[slot] === seq ? slot : -1;
   }
 
+  /** How many of the slot's kept bytes to give out, at most `maxBytes`: none once the ring wrote over them. */
+  private keptOf(slot: number, maxBytes: number): number {
+    const c = this.columns;
+    if (!this.ring.holds(c.bytePos[slot]!)) return 0;
+    const count = c.byteCount[slot]!;
+    return count < maxBytes ? count : maxBytes;
+  }
+
   private materialise(slot: number): StoredEvent {
     const c = this.columns;
-    return c.toEvent(slot, this.ring.copy(c.bytePos[slot]!, c.byteCount[slot]!));
+    const n = this.keptOf(slot, EVENT_HEX_MAX_BYTES);
+    const e = c.toEvent(slot, this.ring.copy(c.bytePos[slot]!, n));
+    // Bytes written over: the event says it holds fewer than it kept.
+    if (n < c.byteCount[slot]!) e.truncated = true;
+    return e;
   }
 
   private advance(): void {

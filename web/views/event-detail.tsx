@@ -78,7 +78,9 @@ function useFullChunk(event: TcpEvent): Full {
         if (cancelled) return;
         const stored = events.find((e) => e.seq === live.seq);
         const storedBytes = stored ? bytesCarried(stored) : null;
-        setFull({ event: storedBytes ?? live, state: storedBytes ? 'done' : 'failed', error: 'no longer stored' });
+        // Past its byte cap the server drops the oldest events' bytes first: the live preview may hold more.
+        const holdsAsMuch = storedBytes !== null && storedBytes.hex.length >= live.hex.length;
+        setFull({ event: holdsAsMuch ? storedBytes : live, state: holdsAsMuch ? 'done' : 'failed', error: stored ? 'the server no longer holds its bytes' : 'no longer stored' });
       })
       .catch((err: unknown) => {
         if (!cancelled) setFull({ event: live, state: 'failed', error: err instanceof Error ? err.message : String(err) });
