@@ -14,7 +14,7 @@ import {
   layoutSpans,
   mappingSummary,
   overlapping,
-  type Gap,
+  type DrawnGap,
   type Ribbon,
   type RibbonItem,
   type Span,
@@ -164,7 +164,7 @@ export function ByteRibbon({ conn, label = 'Byte stream', extra }: { conn: Conne
 function SpanRow(props: {
   side: Side;
   items: RibbonItem[];
-  gaps: { gap: Gap; x: number; w: number }[];
+  gaps: DrawnGap[];
   hover: Hover | null;
   linked: Set<Span>;
   onHover(h: Hover | null): void;
@@ -172,16 +172,16 @@ function SpanRow(props: {
   const { side, items, gaps, hover, linked, onHover } = props;
   return (
     <div className={`ribbon-row row-${side}`}>
-      {gaps.map(({ gap, x, w }) => (
+      {gaps.map((g) => (
         <div
-          key={`g${gap.offset}`}
+          key={`g${g.offset}`}
           className={`seg seg-${side} seg-summarised`}
           data-testid={`ribbon-${side}-summarised`}
-          data-length={gap.length}
-          style={{ left: x, width: w }}
-          title={`bytes ${gap.offset.toLocaleString()}–${(gap.offset + gap.length - 1).toLocaleString()}: ${formatBytes(gap.length)} of ${side}s counted exactly but not held here (summarised by the live stream, or gone from the store)`}
+          data-length={g.bytes}
+          style={{ left: g.x, width: g.w }}
+          title={`bytes ${g.offset.toLocaleString()}–${(g.end - 1).toLocaleString()}: ${formatBytes(g.bytes)} of ${side}s${g.count > 1 ? ` in ${g.count.toLocaleString()} stretches` : ''} counted exactly but not held here (summarised by the live stream, or gone from the store)`}
         >
-          {w >= 90 ? <span>{formatBytes(gap.length)} summarised</span> : null}
+          {g.w >= 90 ? <span>{formatBytes(g.bytes)} summarised</span> : null}
         </div>
       ))}
       {items.map((it) =>

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import type { ChunkEvent } from '../../shared/events.ts';
 import { toHex } from '../../shared/hex.ts';
-import { buildRibbon, byteAt, layoutSpans, mappingSummary, overlapping } from './ribbon-layout.ts';
+import { buildRibbon, byteAt, gapsOf, layoutGaps, layoutSpans, mappingSummary, overlapping } from './ribbon-layout.ts';
 
 let seq = 0;
 function chunk(kind: 'write' | 'read', offset: number, text: string, keep = text.length): ChunkEvent {
@@ -114,5 +114,49 @@ describe('the ribbon under load', () => {
     const r = buildRibbon(threeWrites, oneRead, { written: 21, read: 21 });
     expect(r.writeGaps).toEqual([]);
     expect(r.readGaps).toEqual([]);
+  });
+});
+
+describe('layoutGaps', () => {
+  it('draws a lone gap as it is, and only what is in view', () => {
+    const gaps = [
+      { offset: 100, length: 50 },
+      { offset: 1000, length: 10 },
+    ];
+    expect(layoutGaps(gaps, 0, 1, 0, 500)).toEqual([{ offset: 100, end: 150, bytes: 50, count: 1, x: 100, w: 50 }]);
+  });
+
+  it('merges gaps less than a pixel apart, so the element count stays bounded by the screen width, and counts every byte', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.integer({ min: 1, max: 50 }), fc.integer({ min: 1, max: 50 })), { minLength: 1, maxLength: 2000 }), fc.double({ min: 0.001, max: 2, noNaN: true }), (pairs, ppb) => {
+        // Alternate held spans and gaps: [held, gap] pairs.
+        const gaps: { offset: number; length: number }[] = [];
+        let at = 0;
+        for (const [held, gap] of pairs) {
+          at += held;
+          gaps.push({ offset: at, length: gap });
+          at += gap;
+        }
+        const width = at * ppb;
+        const drawn = layoutGaps(gaps, 0, ppb, 0, width);
+        expect(drawn.length).toBeLessThanOrEqual(Math.ceil(width) + 1);
+        expect(drawn.reduce((n, d) => n + d.bytes, 0)).toBe(gaps.reduce((n, g) => n + g.length, 0));
+        expect(drawn.reduce((n, d) => n + d.count, 0)).toBe(gaps.length);
+        // In order, never overlapping in bytes, each within what it covers.
+        for (const [i, d] of drawn.entries()) {
+          expect(d.bytes).toBeLessThanOrEqual(d.end - d.offset);
+          if (i > 0) expect(d.offset).toBeGreaterThanOrEqual(drawn[i - 1]!.end);
+        }
+      }),
+    );
+  });
+
+  it("stands for the counters' gaps of a summarised stream: 3,000 one-byte gaps in 300 px become at most 301 elements", () => {
+    const spans = Array.from({ length: 3000 }, (_, i) => ({ n: i + 1, offset: i * 2, length: 1, event: chunk('read', i * 2, 'x') }));
+    const gaps = gapsOf(spans, 0, 6000);
+    expect(gaps).toHaveLength(3000);
+    const drawn = layoutGaps(gaps, 0, 300 / 6000, 0, 300);
+    expect(drawn.length).toBeLessThanOrEqual(301);
+    expect(drawn.reduce((n, d) => n + d.bytes, 0)).toBe(3000);
   });
 });

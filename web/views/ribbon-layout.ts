@@ -69,14 +69,41 @@ export function gapsOf(spans: readonly Span[], start: number, total: number): Ga
   return gaps;
 }
 
-/** The gaps that show between pixels `pxFrom` and `pxTo`, at least 2 px wide each. */
-export function layoutGaps(gaps: readonly Gap[], start: number, ppb: number, pxFrom: number, pxTo: number): { gap: Gap; x: number; w: number }[] {
-  const out: { gap: Gap; x: number; w: number }[] = [];
+/** Gaps as drawn: one element for a run of gaps less than a pixel apart, with what it stands for. */
+export interface DrawnGap {
+  /** First byte of the first gap, one past the last byte of the last. */
+  offset: number;
+  end: number;
+  /** Bytes not held in all (the spans between merged gaps are held, and not counted). */
+  bytes: number;
+  /** Gaps merged into this element. */
+  count: number;
+  x: number;
+  w: number;
+}
+
+/**
+ * The gaps that show between pixels `pxFrom` and `pxTo`, at least 2 px wide each. Under a summarised
+ * stream a zoomed-out ribbon holds thousands of gaps in a few hundred pixels: those less than a pixel
+ * apart become one element, so the element count stays bounded by the screen width (one element per
+ * gap cost the page a long task per render under full-rate traffic).
+ */
+export function layoutGaps(gaps: readonly Gap[], start: number, ppb: number, pxFrom: number, pxTo: number): DrawnGap[] {
+  const out: DrawnGap[] = [];
+  let cur: DrawnGap | null = null;
   for (const gap of gaps) {
     const x = (gap.offset - start) * ppb;
     const w = Math.max(2, gap.length * ppb);
     if (x + w < pxFrom || x > pxTo) continue;
-    out.push({ gap, x, w });
+    if (cur !== null && x - (cur.x + cur.w) < 1) {
+      cur.end = gap.offset + gap.length;
+      cur.bytes += gap.length;
+      cur.count++;
+      cur.w = Math.max(cur.w, x + w - cur.x);
+      continue;
+    }
+    cur = { offset: gap.offset, end: gap.offset + gap.length, bytes: gap.length, count: 1, x, w };
+    out.push(cur);
   }
   return out;
 }

@@ -1,6 +1,6 @@
 // A value that follows its source at most once per interval, and always ends on the latest one: for
 // views whose redraw costs more than a frame while their data changes every frame.
-import { useEffect, useState } from 'react';
+import { startTransition, useEffect, useState } from 'react';
 
 interface Shown<T> {
   value: T;
@@ -25,7 +25,9 @@ export function useThrottled<T>(value: T, intervalMs: number, key: unknown = nul
   }
   useEffect(() => {
     if (current.value === value) return;
-    const timer = setTimeout(() => setShown({ value, key, at: performance.now() }), Math.max(0, current.at + intervalMs - performance.now()));
+    // In a transition, like the store's own views: an update from a timer is otherwise rendered in one
+    // blocking pass, and a chart's redraw under full-rate traffic was the page's longest task.
+    const timer = setTimeout(() => startTransition(() => setShown({ value, key, at: performance.now() })), Math.max(0, current.at + intervalMs - performance.now()));
     return () => clearTimeout(timer);
   }, [current, value, key, intervalMs]);
   return current.value;
