@@ -3,7 +3,7 @@
 import type { Watchers } from './clients/watchers-process.ts';
 import { type Loadgen, stream, type StreamOptions } from './loadgen/loadgen-runner.ts';
 import type { Plan } from './plan.ts';
-import { cpuSeconds, waitIdle } from './proc-stats.ts';
+import { cpuSeconds, machineBusySeconds, waitIdle } from './proc-stats.ts';
 import type { Progress } from './progress.ts';
 import type { ServerHandle, ServerKind } from './servers.ts';
 
@@ -39,6 +39,8 @@ export interface StreamRun {
   avgReadBytes: number;
   /** Server CPU seconds (user + system) during the stream. */
   cpuSec: number;
+  /** CPU seconds the whole machine spent busy during the stream, over all cores (load generator and tcpdump included). */
+  machineCpuSec: number;
   elapsedSec: number;
   /** The server's count of bytes read equals the bytes the load generator sent. */
   exact: boolean;
@@ -49,6 +51,7 @@ export interface StreamRun {
 export async function measureStream(ctx: BenchContext, server: ServerHandle, o: Omit<StreamOptions, 'port'>): Promise<StreamRun> {
   await server.mark();
   const cpu0 = cpuSeconds(server.pid);
+  const machine0 = machineBusySeconds();
   let r;
   try {
     r = await stream(ctx.lg, { ...o, port: server.tcpPort });
@@ -57,9 +60,10 @@ export async function measureStream(ctx: BenchContext, server: ServerHandle, o: 
     const error = `${server.kind}: ${(err as Error).message}`;
     process.stderr.write(`\nbench: run failed: ${error}\n`);
     await waitIdle(server.pid, { maxMs: ctx.plan.idleMaxMs });
-    return { mbps: Number.NaN, readsPerSec: Number.NaN, avgReadBytes: Number.NaN, cpuSec: Number.NaN, elapsedSec: Number.NaN, exact: false, error };
+    return { mbps: Number.NaN, readsPerSec: Number.NaN, avgReadBytes: Number.NaN, cpuSec: Number.NaN, machineCpuSec: Number.NaN, elapsedSec: Number.NaN, exact: false, error };
   }
   const cpu1 = cpuSeconds(server.pid);
+  const machine1 = machineBusySeconds();
   const elapsedSec = r.elapsedNs / 1e9;
   const counted = o.conns === 1 ? await server.readsOf(r.localPort) : { reads: Number.NaN, bytesRead: Number.NaN };
   await waitIdle(server.pid, { maxMs: ctx.plan.idleMaxMs });
@@ -68,6 +72,7 @@ export async function measureStream(ctx: BenchContext, server: ServerHandle, o: 
     readsPerSec: counted.reads / elapsedSec,
     avgReadBytes: counted.bytesRead / counted.reads,
     cpuSec: cpu1 - cpu0,
+    machineCpuSec: machine1 - machine0,
     elapsedSec,
     exact: o.conns !== 1 || counted.bytesRead === r.bytesSent,
   };

@@ -44,6 +44,21 @@ export function cpuSeconds(pid: number): number {
 }
 
 /**
+ * CPU seconds the whole machine has spent busy so far, over all cores (/proc/stat: user, nice, system,
+ * irq, softirq and steal; not idle or iowait). A run's difference, divided by its length, is how many
+ * cores the machine kept busy: the load generator, the server, tcpdump, and anything else.
+ */
+export function machineBusySeconds(): number {
+  try {
+    const line = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!;
+    const [user, nice, system, , , irq, softirq, steal] = line.trim().split(/\s+/).slice(1).map(Number);
+    return ((user ?? 0) + (nice ?? 0) + (system ?? 0) + (irq ?? 0) + (softirq ?? 0) + (steal ?? 0)) / TICKS;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/**
  * Waits until the process has used less than `busyBelow` of a core over `windowMs` (or `maxMs` passed):
  * a server that still digests the last run (tcpscope parsing captured packets, say) would otherwise
  * take CPU from the next run, which may be another server's. Resolves with how long it waited.

@@ -63,6 +63,8 @@ export interface TcpscopeOptions {
   eventStoreCapacity: number;
   /** Whole chunks the store keeps per second before they thin (EVENT_KEPT_BYTES_PER_SEC); tests of the largest answers raise it. */
   eventKeptBytesPerSec: number;
+  /** Bytes the store keeps of all its chunks (EVENT_STORE_BYTES); tests of the largest answers raise it. */
+  eventStoreBytes: number;
   batchIntervalMs?: number;
   /** A WebSocket subscriber with more unsent bytes than this is resynchronised instead of fed. */
   maxSubscriberBufferedBytes?: number;
@@ -132,7 +134,7 @@ export async function startTcpscope(options: Partial<TcpscopeOptions> = {}): Pro
   const settings = resolveSecurity(host, options.security);
   const config = new ConfigStore(options.config);
   const registry = new ConnectionRegistry();
-  const recorder = new Recorder(new EventStore(options.eventStoreCapacity ?? EVENT_STORE_CAPACITY), undefined, options.eventKeptBytesPerSec);
+  const recorder = new Recorder(new EventStore(options.eventStoreCapacity ?? EVENT_STORE_CAPACITY, options.eventStoreBytes), undefined, options.eventKeptBytesPerSec);
   const claims = new BuiltinClaims();
   const echo = new EchoServer({ registry, recorder, config, claims, maxConnections: settings.limits.maxConnections });
   new FramingReadHandler({ echo, config, recorder, maxTotalBytes: settings.limits.maxFramingBytes });

@@ -45,6 +45,7 @@ export function buildTables(r: BenchResults): Table[] {
     rows: checkTargets(r).map((t) => [t.name, t.target, t.tcpscope.measured, verdict(t.tcpscope), t.nocapture?.measured ?? '', verdict(t.nocapture)]),
   });
   if (r.throughput) {
+    const throughputTable = tables.length;
     tables.push({
       title: 'Throughput: one connection streaming',
       note: 'MB/s as median (min–max) over rounds. ratio = tcpscope (capture on) ÷ the onread baseline with a bare tcpdump (tcpscope\'s capture flags) on its port, same round; ratio --no-capture = tcpscope --no-capture ÷ the bare onread baseline, same round. A run stops sending at its time limit, so a slow server streams fewer bytes.',
@@ -64,8 +65,29 @@ export function buildTables(r: BenchResults): Table[] {
         spread(c.readsPerSec.onread ?? none, 0),
       ]),
     });
+    if (r.throughput.some((c) => c.machineCores !== undefined)) {
+      tables.push({
+        title: "Throughput: the whole machine's CPU during the same runs",
+        note: `This machine has ${r.machine.cores} cores. Busy = CPU seconds the machine spent over all cores (load generator, server, tcpdump, everything) ÷ the run's length. CPU s/GB = those seconds per GB streamed. CPU allows = the baseline's CPU s/GB ÷ tcpscope's, same round: with every core busy on both sides, no tcpscope can stream a larger share of its baseline's rate than this, however its work is spread over threads.`,
+        columns: ['buffer', 'reply', 'busy tcpscope', 'busy onread+tcpdump', 'CPU s/GB tcpscope', 'CPU s/GB onread+tcpdump', 'CPU allows', 'ratio', 'busy --no-capture', 'busy onread', 'CPU allows --no-capture', 'ratio --no-capture'],
+        rows: r.throughput.map((c) => [
+          String(c.bufferSize),
+          c.reply,
+          spread(c.machineCores?.tcpscope ?? none, 2),
+          spread(c.machineCores?.onreadcap ?? none, 2),
+          spread(c.machineCpuPerGb?.tcpscope ?? none, 1),
+          spread(c.machineCpuPerGb?.onreadcap ?? none, 1),
+          spread(c.cpuAllows?.tcpscope ?? none, 2),
+          spread(c.ratio.tcpscope ?? none, 2),
+          spread(c.machineCores?.nocapture ?? none, 2),
+          spread(c.machineCores?.onread ?? none, 2),
+          spread(c.cpuAllows?.nocapture ?? none, 2),
+          spread(c.ratio.nocapture ?? none, 2),
+        ]),
+      });
+    }
     const failed = r.throughput.flatMap((c) => (c.errors ?? []).map((e) => `buffer ${c.bufferSize}, reply ${c.reply}: ${e}`));
-    if (failed.length > 0) tables.at(-1)!.note += ` Failed runs (left out of the medians): ${failed.join('; ')}.`;
+    if (failed.length > 0) tables[throughputTable]!.note += ` Failed runs (left out of the medians): ${failed.join('; ')}.`;
   }
   if (r.latency) {
     const l = r.latency;

@@ -16,6 +16,15 @@ export interface ThroughputCase {
   readsPerSec: Partial<Record<ServerKind, Summary>>;
   /** MB/s ÷ its baseline's MB/s in the same round (BASELINE_OF), for each tcpscope. */
   ratio: Partial<Record<ServerKind, Summary>>;
+  /** Cores the whole machine kept busy during each server's runs (load generator, server, tcpdump). */
+  machineCores?: Partial<Record<ServerKind, Summary>>;
+  /** The whole machine's CPU seconds per GB streamed through each server. */
+  machineCpuPerGb?: Partial<Record<ServerKind, Summary>>;
+  /**
+   * Its baseline's machine CPU per GB ÷ this tcpscope's, same round: the ratio the machine's CPU allows.
+   * When both keep every core busy, throughput can only be this ratio of the baseline's.
+   */
+  cpuAllows?: Partial<Record<ServerKind, Summary>>;
   /** Every tcpscope run that completed counted exactly the bytes sent. */
   exact: boolean;
   /** Runs that failed, with the load generator's message. */
@@ -53,10 +62,20 @@ export async function runThroughput(ctx: BenchContext): Promise<ThroughputCase[]
         ratio: perServer(['tcpscope', 'nocapture'], (k) =>
           summarize(pairedRatios(runs[k].map((r) => r.mbps), runs[BASELINE_OF[k as 'tcpscope' | 'nocapture']].map((r) => r.mbps))),
         ),
+        machineCores: perServer(ALL_SERVERS, (k) => summarize(runs[k].map((r) => r.machineCpuSec / r.elapsedSec))),
+        machineCpuPerGb: perServer(ALL_SERVERS, (k) => summarize(runs[k].map(cpuPerGb))),
+        cpuAllows: perServer(['tcpscope', 'nocapture'], (k) =>
+          summarize(pairedRatios(runs[BASELINE_OF[k as 'tcpscope' | 'nocapture']].map(cpuPerGb), runs[k].map(cpuPerGb))),
+        ),
         exact: [...runs.tcpscope, ...runs.nocapture].every((r) => r.exact || r.error !== undefined),
         errors: Object.values(runs).flatMap((rs) => rs.flatMap((r) => (r.error ? [r.error] : []))),
       });
     }
   }
   return cases;
+}
+
+/** The whole machine's CPU seconds per GB the run streamed. */
+function cpuPerGb(r: StreamRun): number {
+  return r.machineCpuSec / ((r.mbps * r.elapsedSec) / 1e3);
 }

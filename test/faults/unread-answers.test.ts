@@ -34,8 +34,9 @@ async function fillReads(reads: number, size: number): Promise<void> {
 const limits = async () => (await json<LimitStatus>(scope, 'GET', '/api/limits')).body;
 
 beforeAll(async () => {
-  // Every read keeps its whole 4 KiB however fast the store fills: the answers must be the largest there are.
-  scope = await startTestScope({ maxSubscriberBufferedBytes: CAP, eventKeptBytesPerSec: Number.POSITIVE_INFINITY });
+  // Every read keeps its whole 4 KiB however fast the store fills, and the store keeps them all: the answers
+  // must be the largest there are (with the store's byte bound, EVENT_STORE_BYTES, they are smaller).
+  scope = await startTestScope({ maxSubscriberBufferedBytes: CAP, eventKeptBytesPerSec: Number.POSITIVE_INFINITY, eventStoreBytes: Number.POSITIVE_INFINITY });
 });
 afterAll(async () => {
   await scope.close();
