@@ -24,8 +24,8 @@ export const DEFAULT_FRAME_STORE_LIMITS: FrameStoreLimits = {
   totalBytes: PCAP_TOTAL_BYTES,
   // 128 KiB: at glibc's mmap threshold as tcpscope sets it (GLIBC_TUNABLES), so each block is a mapping of
   // its own, unmapped when freed. At 64 KiB they came from malloc's main arena, interleaved with short-lived
-  // buffers, and after a flood the arena kept 10–20 MB it could not give back (RSS after: 118–146 MB
-  // against 118–137 MB).
+  // buffers, and after a flood the arena kept 10–20 MB it could not give back (RSS after the bench's flood:
+  // 118–146 MB with 64 KiB blocks, 118–137 MB with 128 KiB).
   blockBytes: 128 * 1024,
 };
 const FIRST_BLOCK_BYTES = 1024;
