@@ -27,7 +27,7 @@ import { ScenarioRunner } from './scenarios/scenario-runner.ts';
 import { ConfigHistory } from './session/config-history.ts';
 import { nowMs } from './events/clock.ts';
 import { EventStore } from './events/event-store.ts';
-import { Recorder } from './events/recorder.ts';
+import { type DetailBudget, Recorder } from './events/recorder.ts';
 import { LiveHub } from './live/live-hub.ts';
 import { wsRoute } from './live/ws-route.ts';
 import { captureRoute } from './api/capture-route.ts';
@@ -65,6 +65,8 @@ export interface TcpscopeOptions {
   eventKeptBytesPerSec: number;
   /** Bytes the store keeps of all its chunks (EVENT_STORE_BYTES); tests of the largest answers raise it. */
   eventStoreBytes: number;
+  /** Chunk events recorded in detail (EVENT_DETAIL_CHUNKS_PER_SEC after a burst of EVENT_DETAIL_BURST_CHUNKS); tests that need every event raise it. */
+  eventDetail: DetailBudget;
   batchIntervalMs?: number;
   /** A WebSocket subscriber with more unsent bytes than this is resynchronised instead of fed. */
   maxSubscriberBufferedBytes?: number;
@@ -134,7 +136,7 @@ export async function startTcpscope(options: Partial<TcpscopeOptions> = {}): Pro
   const settings = resolveSecurity(host, options.security);
   const config = new ConfigStore(options.config);
   const registry = new ConnectionRegistry();
-  const recorder = new Recorder(new EventStore(options.eventStoreCapacity ?? EVENT_STORE_CAPACITY, options.eventStoreBytes), undefined, options.eventKeptBytesPerSec);
+  const recorder = new Recorder(new EventStore(options.eventStoreCapacity ?? EVENT_STORE_CAPACITY, options.eventStoreBytes), undefined, options.eventKeptBytesPerSec, options.eventDetail);
   const claims = new BuiltinClaims();
   const echo = new EchoServer({ registry, recorder, config, claims, maxConnections: settings.limits.maxConnections });
   new FramingReadHandler({ echo, config, recorder, maxTotalBytes: settings.limits.maxFramingBytes });

@@ -32,5 +32,8 @@ export const ConnectionSchema = z.object({
   wouldBlock: z.number().int().nonnegative().optional(),
   midStream: z.boolean().optional(),
   eventsLost: z.number().int().nonnegative().optional(),
+  /** Reads, writes and replies past the event detail budget (EVENT_DETAIL_CHUNKS_PER_SEC): in the counters
+   * above, with no event of their own. Absent while every one has its event. */
+  eventsSummarised: z.number().int().nonnegative().optional(),
 });
 export type Connection = z.infer<typeof ConnectionSchema>;

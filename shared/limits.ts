@@ -24,6 +24,16 @@ export const LIVE_HEX_PREVIEW_BYTES = 256;
  */
 export const EVENT_KEPT_BYTES_PER_SEC = 32 * 1024 * 1024;
 export const EVENT_THIN_HEX_BYTES = LIVE_HEX_PREVIEW_BYTES;
+/**
+ * Chunk events (reads, writes, replies) recorded in detail per second, after a burst of
+ * EVENT_DETAIL_BURST_CHUNKS in a row. Past it a chunk is counted exactly on its connection (reads,
+ * bytesRead, …, and `eventsSummarised`) and numbered, but gets no event of its own: recording each of
+ * 300,000 reads a second cost the echo a quarter of its speed, while the store holds 20,000 events and the
+ * live stream sends at most 8,000 a second. A burst from the page (1,000 writes and the reads and replies
+ * they cause) stays whole; a stream keeps 20,000 detailed events a second, spread evenly.
+ */
+export const EVENT_DETAIL_CHUNKS_PER_SEC = 20_000;
+export const EVENT_DETAIL_BURST_CHUNKS = 5_000;
 
 export const BURST_COUNT_MIN = 1;
 export const BURST_COUNT_MAX = 1000;

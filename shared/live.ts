@@ -29,6 +29,11 @@ export const BatchMessageSchema = z.object({
   events: z.array(EventSchema),
   /** Events recorded in this period but left out of `events` to bound the stream; they are in the store. */
   skipped: z.number().int().nonnegative(),
+  /**
+   * Reads, writes and replies of this period counted past the event detail budget: numbered, in their
+   * connections' counters (`eventsSummarised`), but with no event anywhere. Absent when none.
+   */
+  summarised: z.number().int().nonnegative().optional(),
   /** Connections whose counters or state changed in this period, with exact totals. */
   connections: z.array(ConnectionSchema),
 });

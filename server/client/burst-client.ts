@@ -134,14 +134,15 @@ export class BurstClient {
     const caughtUp = () => conn.bytesRead >= conn.bytesWritten || conn.state === 'closed';
     const close = () => void setImmediate(() => socket.destroy());
     if (caughtUp()) return close();
-    // Any event of this connection may be the one that catches up: its reads (told cheaply, no object) or its close.
+    // Any event of this connection may be the one that catches up: its reads (every one counted, summarised
+    // or not, told cheaply with no object) or its close.
     const check = (connId: number) => {
       if (connId !== conn.id || !caughtUp()) return;
       stopChunks();
       stopOthers();
       close();
     };
-    const stopChunks = this.deps.recorder.onChunk((_kind, c) => check(c.id));
+    const stopChunks = this.deps.recorder.onCount((c) => check(c.id));
     const stopOthers = this.deps.recorder.subscribe((e) => check(e.connId), { chunks: false });
     socket.once('close', () => {
       stopChunks();

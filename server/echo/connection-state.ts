@@ -16,6 +16,10 @@ export class ConnectionState {
   closedAt: number | null = null;
   closeReason: CloseReason | null = null;
   closeCode: string | null = null;
+  /** Chunks of this connection counted past the event detail budget, with no event of their own (Recorder). */
+  eventsSummarised = 0;
+  /** `eventsSummarised` as the live stream last sent it (LiveHub's, to find connections that moved unseen). */
+  eventsSummarisedSent = 0;
   /** Set when the server decides why it closes (shutdown, limit, protocol), before the socket reports. */
   pendingReason: { reason: CloseReason; code: string | null } | null = null;
   /** Set on connections of a watched server (server/watch/): which server, and what tracing could tell. */
@@ -53,6 +57,7 @@ export class ConnectionState {
       bytesReplied: this.bytesReplied,
       writes: this.writes,
       bytesWritten: this.bytesWritten,
+      ...(this.eventsSummarised > 0 ? { eventsSummarised: this.eventsSummarised } : {}),
       ...(this.watch
         ? { watch: this.watch.ref, wouldBlock: this.watch.wouldBlock, midStream: this.watch.midStream, eventsLost: this.watch.eventsLost }
         : {}),

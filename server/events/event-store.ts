@@ -142,11 +142,28 @@ export class EventStore {
   /** Seqs are dense and increasing, so this is O(1); -1 when the event is no longer (or not yet) held. */
   private slotOf(seq: number): number {
     if (this.size === 0) return -1;
-    const newest = this.columns.seq[(this.next - 1 + this.capacity) % this.capacity]!;
-    const back = newest - seq;
-    if (back < 0 || back >= this.size) return -1;
-    const slot = (this.next - 1 - back + this.capacity * 2) % this.capacity;
-    return this.columns.seq[slot] === seq ? slot : -1;
+    const cap = this.capacity;
+    const seqs = this.columns.seq;
+    const back = seqs[(this.next - 1 + cap) % cap]! - seq;
+    if (back < 0) return -1;
+    // Seqs held are dense unless chunks were summarised (numbered, never stored): the dense guess first.
+    if (back < this.size) {
+      const slot = (this.next - 1 - back + cap * 2) % cap;
+      if (seqs[slot] === seq) return slot;
+    }
+    // Otherwise they still rise from the oldest slot to the newest: a binary search.
+    const oldest = (this.next - this.size + cap) % cap;
+    let lo = 0;
+    let hi = this.size - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const slot = (oldest + mid) % cap;
+      const s = seqs[slot]!;
+      if (s === seq) return slot;
+      if (s < seq) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return -1;
   }
 
   /** How many of the slot's kept bytes to give out, at most `maxBytes`: none once the ring wrote over them. */

@@ -25,8 +25,9 @@ describe('BatchJsonWriter', () => {
         ),
         fc.integer({ min: 0, max: 300 }),
         fc.nat(),
+        fc.oneof(fc.constant(0), fc.nat()),
         fc.array(fc.record({ id: fc.nat(), note: fc.string({ unit: 'grapheme', maxLength: 8 }) }), { maxLength: 3 }),
-        (specs, preview, skipped, connections) => {
+        (specs, preview, skipped, summarised, connections) => {
           const store = new EventStore(32);
           specs.forEach((s, i) => {
             const seq = i + 1;
@@ -41,9 +42,11 @@ describe('BatchJsonWriter', () => {
           w.begin();
           let left = 0;
           for (const seq of seqs) if (!store.writeWireBySeq(seq, preview, w)) left++;
-          const got = w.end(skipped + left, connections);
+          const got = w.end(skipped + left, summarised, connections);
           const events = seqs.flatMap((seq) => store.wireBySeq(seq, preview) ?? []);
-          const want = Buffer.from(JSON.stringify({ type: 'batch', events, skipped: skipped + left, connections }));
+          const want = Buffer.from(
+            JSON.stringify({ type: 'batch', events, skipped: skipped + left, ...(summarised > 0 ? { summarised } : {}), connections }),
+          );
           expect(got.toString()).toBe(want.toString());
           expect(got.equals(want)).toBe(true);
         },
@@ -60,7 +63,7 @@ describe('BatchJsonWriter', () => {
     for (let round = 0; round < 2; round++) {
       w.begin();
       for (let seq = 1; seq <= 300; seq++) store.writeWireBySeq(seq, 256, w);
-      const msg = JSON.parse(w.end(0, []).toString()) as { events: { hex: string }[] };
+      const msg = JSON.parse(w.end(0, 0, []).toString()) as { events: { hex: string }[] };
       expect(msg.events).toHaveLength(300);
       expect(msg.events[299]!.hex).toBe(Array(256).fill('AB').join(' '));
     }

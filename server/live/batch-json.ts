@@ -56,9 +56,12 @@ export class BatchJsonWriter implements WireEventSink {
     this.utf8(JSON.stringify(e));
   }
 
-  /** Ends the message with the count of events left out and the changed connections; returns a copy of its bytes. */
-  end(skipped: number, connections: unknown[]): Buffer {
-    this.ascii(`],"skipped":${skipped},"connections":`);
+  /**
+   * Ends the message with the count of events left out, of chunks summarised (written only when some
+   * were) and the changed connections; returns a copy of its bytes.
+   */
+  end(skipped: number, summarised: number, connections: unknown[]): Buffer {
+    this.ascii(summarised > 0 ? `],"skipped":${skipped},"summarised":${summarised},"connections":` : `],"skipped":${skipped},"connections":`);
     this.utf8(JSON.stringify(connections));
     this.ascii('}');
     return Buffer.from(this.buf.subarray(0, this.pos));

@@ -37,6 +37,27 @@ describe('live hub', () => {
     ws.close();
   });
 
+  it('past the event detail budget, sends a chunk as a count in `summarised` and its connection with exact counters', async () => {
+    // Three chunk events in detail, then none: the burst's 3 writes, 3 reads and 3 replies are 3 events and 6 counts.
+    scope = await startTestScope({ eventDetail: { perSec: 0, burst: 3 } });
+    await json(scope, 'PATCH', '/api/config', { bufferSize: 7 });
+    const ws = await WsClient.open(scope);
+    await ws.waitFor(isSnapshot);
+    const { body } = await json<{ connId: number }>(scope, 'POST', '/api/bursts', {});
+    const closed = await ws.waitFor(
+      (m): m is BatchMessage => m.type === 'batch' && m.events.some((e) => e.kind === 'close' && e.connId === body.connId),
+    );
+    const batches = ws.messages.filter((m): m is BatchMessage => m.type === 'batch');
+    expect(batches.reduce((n, b) => n + (b.summarised ?? 0), 0)).toBe(6);
+    expect(closed.connections.find((c) => c.id === body.connId)).toMatchObject({ reads: 3, bytesRead: 21, writes: 3, replies: 3, eventsSummarised: 6 });
+    const chunks = ws.events().filter((e) => e.connId === body.connId && (e.kind === 'write' || e.kind === 'read' || e.kind === 'reply'));
+    expect(chunks).toHaveLength(3);
+    // The summarised chunks were numbered: the close comes 6 seqs later than the events the stream holds suggest.
+    const seqs = ws.events().filter((e) => e.connId === body.connId).map((e) => e.seq);
+    expect(seqs.at(-1)! - seqs[0]! + 1).toBe(seqs.length + 6);
+    ws.close();
+  });
+
   it('answers a bad message with an error naming it, and keeps the subscriber', async () => {
     scope = await startTestScope();
     const ws = await WsClient.open(scope);

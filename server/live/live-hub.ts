@@ -56,6 +56,8 @@ export class LiveHub {
   private changed = new Set<ConnectionState>();
   /** The connection last added to `changed`: a run of reads on one connection skips the Set. */
   private lastChanged: ConnectionState | null = null;
+  /** The recorder's count of summarised chunks when the last batch went out. */
+  private summarisedSent = 0;
   private timer: NodeJS.Timeout | null = null;
   private readonly batchWriter = new BatchJsonWriter();
 
@@ -107,9 +109,17 @@ export class LiveHub {
       return;
     }
     this.heartbeat.watch(ws);
+    if (this.subscribers.size === 0) {
+      // Chunks summarised while nobody watched are in the snapshot's counters, not news for the next batch.
+      this.summarisedSent = this.deps.recorder.summarised;
+      this.deps.recorder.refillByBatch(() => (this.timer ??= setTimeout(() => this.flush(), this.batchIntervalMs)));
+    }
     const sub: Subscriber = { ws, missed: -1, snapshotInFlight: false, snapshotWanted: false, resetPending: false };
     this.subscribers.add(sub);
-    ws.on('close', () => this.subscribers.delete(sub));
+    ws.on('close', () => {
+      this.subscribers.delete(sub);
+      if (this.subscribers.size === 0) this.deps.recorder.refillByBatch(null);
+    });
     ws.on('error', () => ws.terminate());
     ws.on('message', (data, isBinary) => this.onMessage(sub, data.toString(), isBinary));
     this.sendSnapshot(sub);
@@ -129,6 +139,7 @@ export class LiveHub {
     // A vanished peer never answers the close frame: cut it off rather than hold shutdown for ws's 30 s.
     setTimeout(() => closing.forEach((ws) => ws.terminate()), WS_CLOSE_GRACE_MS).unref();
     this.subscribers.clear();
+    this.deps.recorder.refillByBatch(null);
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
   }
@@ -157,6 +168,7 @@ export class LiveHub {
     this.skipped = 0;
     this.changed = new Set();
     this.lastChanged = null;
+    this.summarisedSent = this.deps.recorder.summarised;
     for (const sub of this.subscribers) {
       sub.resetPending = true;
       // One that fell behind gets its snapshot when it drains, as always; the mark waits for it.
@@ -192,9 +204,16 @@ export class LiveHub {
 
   private flush(): void {
     this.timer = null;
+    // A new period: chunks from now on are detailed again, up to the budget, and summarised after (see
+    // Recorder.refillByBatch). The first chunk summarised in a period asks for this flush: the counters
+    // below include every one of them.
+    this.deps.recorder.refillDetail();
     const count = this.pendingCount + this.skipped;
+    const summarised = this.deps.recorder.summarised - this.summarisedSent;
+    this.summarisedSent += summarised;
     let data: Buffer | null = null;
-    if (count > 0) {
+    if (count > 0 || summarised > 0) {
+      if (summarised > 0) this.addSummarisedConnections();
       const preview = Math.min(LIVE_HEX_PREVIEW_BYTES, Math.floor(BATCH_PREVIEW_BUDGET_BYTES / this.pendingCount));
       let skipped = this.skipped;
       // Written straight to bytes, once for all (batch-json.ts): ws would encode a string again for every subscriber.
@@ -211,7 +230,7 @@ export class LiveHub {
         // of events since it was offered) is gone: it counts as skipped, as if it had not fit the batch.
         if (!this.deps.recorder.store.writeWireBySeq(this.pendingSeqs[i]!, preview, w)) skipped++;
       }
-      data = w.end(skipped, [...this.changed].map((c) => c.toJSON()));
+      data = w.end(skipped, summarised, [...this.changed].map((c) => c.toJSON()));
       this.pendingCount = 0;
       this.skipped = 0;
       this.changed = new Set();
@@ -238,6 +257,18 @@ export class LiveHub {
     }
     // Keep checking a backed-up subscriber even when no new events come.
     if (anyBehind) this.timer ??= setTimeout(() => this.flush(), this.batchIntervalMs);
+  }
+
+  /**
+   * Summarised chunks tell nobody (that is their point): the open connections whose summarised count moved
+   * since the last batch are found here, once per batch, so that every batch carries their exact counters.
+   */
+  private addSummarisedConnections(): void {
+    for (const conn of this.deps.registry.openConnections()) {
+      if (conn.eventsSummarised === conn.eventsSummarisedSent) continue;
+      conn.eventsSummarisedSent = conn.eventsSummarised;
+      this.changed.add(conn);
+    }
   }
 
   private resync(sub: Subscriber): void {

@@ -20,8 +20,8 @@ async function fillReads(reads: number, size: number): Promise<void> {
   await once(socket, 'connect');
   const total = reads * size;
   const all = new Promise<void>((resolve) => {
-    const stop = scope.recorder.onChunk((kind, conn) => {
-      if (kind === 'read' && conn.localPort === scope.tcpPort && conn.remotePort === socket.localPort && conn.bytesRead >= total) {
+    const stop = scope.recorder.onCount((conn) => {
+      if (conn.localPort === scope.tcpPort && conn.remotePort === socket.localPort && conn.bytesRead >= total) {
         stop();
         resolve();
       }
@@ -34,9 +34,15 @@ async function fillReads(reads: number, size: number): Promise<void> {
 const limits = async () => (await json<LimitStatus>(scope, 'GET', '/api/limits')).body;
 
 beforeAll(async () => {
-  // Every read keeps its whole 4 KiB however fast the store fills, and the store keeps them all: the answers
-  // must be the largest there are (with the store's byte bound, EVENT_STORE_BYTES, they are smaller).
-  scope = await startTestScope({ maxSubscriberBufferedBytes: CAP, eventKeptBytesPerSec: Number.POSITIVE_INFINITY, eventStoreBytes: Number.POSITIVE_INFINITY });
+  // Every read is an event and keeps its whole 4 KiB however fast the store fills, and the store keeps them
+  // all: the answers must be the largest there are (with the detail budget and the store's byte bound,
+  // EVENT_DETAIL_CHUNKS_PER_SEC and EVENT_STORE_BYTES, they are smaller).
+  scope = await startTestScope({
+    maxSubscriberBufferedBytes: CAP,
+    eventKeptBytesPerSec: Number.POSITIVE_INFINITY,
+    eventStoreBytes: Number.POSITIVE_INFINITY,
+    eventDetail: { perSec: Number.POSITIVE_INFINITY, burst: Number.POSITIVE_INFINITY },
+  });
 });
 afterAll(async () => {
   await scope.close();

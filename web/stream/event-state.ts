@@ -214,7 +214,8 @@ export function applyBatch(state: LiveState, msg: BatchMessage): void {
     appended++;
   }
   state.stats.received += appended;
-  state.stats.skipped += msg.skipped;
+  // Chunks summarised at the server count with those the stream left out: both are in the counters, not in `events`.
+  state.stats.skipped += msg.skipped + (msg.summarised ?? 0);
   const afterSeq = state.lastSeq;
   state.horizonSeq = Math.max(state.horizonSeq, state.lastSeq + msg.skipped);
   if (appended > 0) {

@@ -2,6 +2,7 @@
 // Clicking one pins it as the subject of the chart, the ribbon and (optionally) the log.
 import { WatchedBadge } from '../watch/watched-badge.tsx';
 import type { Connection } from '../../shared/connections.ts';
+import { EVENT_DETAIL_CHUNKS_PER_SEC } from '../../shared/limits.ts';
 import { closeReasonText, formatBytes } from '../format/describe-event.ts';
 import { useStoreView } from '../stream/event-store.ts';
 
@@ -124,11 +125,18 @@ function ConnRow(props: { c: Connection; selected: boolean; tabStop: boolean; on
           </>
         )}
       </td>
-      <td className="r mono pair" data-testid="conn-reads" data-bytes={c.bytesRead} title={`${c.bytesRead.toLocaleString()} bytes read`}>
+      <td className="r mono pair" data-testid="conn-reads" data-bytes={c.bytesRead} title={readsTitle(c)}>
         <b>{c.reads.toLocaleString()}</b>
         <span>{formatBytes(c.bytesRead)}</span>
       </td>
       <td className="r mono">{formatBytes(c.bytesReplied)}</td>
     </tr>
   );
+}
+
+/** The reads cell's tooltip: exact bytes, and how many chunks the server counted without an event of their own. */
+function readsTitle(c: Connection): string {
+  const read = `${c.bytesRead.toLocaleString()} bytes read`;
+  if (!c.eventsSummarised) return read;
+  return `${read}\n${c.eventsSummarised.toLocaleString()} reads, writes and replies summarised: counted here, with no event of their own (past ${EVENT_DETAIL_CHUNKS_PER_SEC.toLocaleString()} events a second)`;
 }

@@ -36,7 +36,12 @@ export function StatusBar() {
       {config && link !== 'replay' && <ConfigReset config={config} />}
       <span className="muted">
         <b>{open}</b> open · <b data-testid="event-count">{stats.received.toLocaleString()}</b> events
-        {stats.skipped > 0 && <> · <b>{stats.skipped.toLocaleString()}</b> summarised</>}
+        {stats.skipped > 0 && (
+          <span title="Counted exactly in the connections' counters, but not sent in detail: the live stream's share of a busy period, and reads, writes and replies past the server's event detail budget">
+            {' '}
+            · <b>{stats.skipped.toLocaleString()}</b> summarised
+          </span>
+        )}
         {stats.missed > 0 && <> · <b className="warn-text">{stats.missed.toLocaleString()}</b> missed</>}
       </span>
       {echo !== null && link !== 'replay' && (
