@@ -25,6 +25,13 @@ export const LIVE_HEX_PREVIEW_BYTES = 256;
 export const EVENT_KEPT_BYTES_PER_SEC = 32 * 1024 * 1024;
 export const EVENT_THIN_HEX_BYTES = LIVE_HEX_PREVIEW_BYTES;
 /**
+ * Segment events keep whole payloads (up to EVENT_HEX_MAX_BYTES) for this many bytes a second, then, within
+ * the same tenth of a second, their first EVENT_THIN_HEX_BYTES (`truncated`; the pcap download has every
+ * byte). Each segment event owns its bytes as an object in the store: with 2,000 detailed segments a second
+ * of 4 KiB each, the store held up to 20 MB of them, which the flood's RSS after it showed.
+ */
+export const SEGMENT_KEPT_BYTES_PER_SEC = 4 * 1024 * 1024;
+/**
  * Chunk events (reads, writes, replies) recorded in detail per second, after a burst of
  * EVENT_DETAIL_BURST_CHUNKS in a row. Past it a chunk is counted exactly on its connection (reads,
  * bytesRead, …, and `eventsSummarised`) and numbered, but gets no event of its own: recording each of

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { toHex } from '../../shared/hex.ts';
-import { EVENT_HEX_MAX_BYTES } from '../../shared/limits.ts';
+import { EVENT_HEX_MAX_BYTES, EVENT_THIN_HEX_BYTES, SEGMENT_KEPT_BYTES_PER_SEC } from '../../shared/limits.ts';
 import { SegmentEventSchema } from '../../shared/wire.ts';
 import { buildFrame, opt, type FrameSpec } from './frame-builder.ts';
 import { decodeFrame, FLAG_ACK, FLAG_FIN, FLAG_PSH, FLAG_SYN, type DecodedSegment } from './packet-decode.ts';
@@ -150,6 +150,23 @@ describe('segment tracker', () => {
     expect(o!.event.payloadLength).toBe(EVENT_HEX_MAX_BYTES + 10);
     expect(o!.event.bytes).toHaveLength(EVENT_HEX_MAX_BYTES);
     expect(o!.event.truncated).toBe(true);
+  });
+
+  it('keeps whole payloads for SEGMENT_KEPT_BYTES_PER_SEC, then their first bytes until the next tenth of a second, each a copy of its own', () => {
+    const tr = createSegmentTracker<number>(PORT);
+    tr.open(1, TUPLE);
+    const payload = new Uint8Array(EVENT_HEX_MAX_BYTES).fill(0x42);
+    const whole = Math.ceil(SEGMENT_KEPT_BYTES_PER_SEC / 10 / EVENT_HEX_MAX_BYTES);
+    const at = (t: number, n: number, from: number) =>
+      Array.from({ length: n }, (_, i) => tr.ingest(c2s({ seq: C_ISN + (from + i) * EVENT_HEX_MAX_BYTES, payload }), t, i, 100)[0]!.event);
+    const first = at(5000, whole + 20, 0);
+    expect(first.slice(0, whole).map((e) => e.bytes.length)).toEqual(Array(whole).fill(EVENT_HEX_MAX_BYTES));
+    expect(first.slice(whole).map((e) => [e.bytes.length, e.truncated, e.payloadLength])).toEqual(Array(20).fill([EVENT_THIN_HEX_BYTES, true, EVENT_HEX_MAX_BYTES]));
+    // Its own bytes: not a view of the frame, which the store would then hold whole.
+    expect(first[0]!.bytes.buffer.byteLength).toBe(EVENT_HEX_MAX_BYTES);
+    expect(first.at(-1)!.bytes.buffer.byteLength).toBe(EVENT_THIN_HEX_BYTES);
+    const next = at(5100, 1, whole + 20);
+    expect(next[0]!.bytes).toHaveLength(EVENT_HEX_MAX_BYTES);
   });
 
   it('drops segments on neither side of the echo port', () => {

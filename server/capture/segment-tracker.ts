@@ -4,7 +4,7 @@
 // server's accept, or a watched server's first traced call on it: the handshake is on the wire before,
 // and the capture pipe may deliver it before or after).
 // No I/O and no clock: time is the capture's own timestamps.
-import { CAPTURE_PENDING_MAX_BYTES, EVENT_HEX_MAX_BYTES } from '../../shared/limits.ts';
+import { CAPTURE_PENDING_MAX_BYTES, EVENT_HEX_MAX_BYTES, EVENT_THIN_HEX_BYTES, SEGMENT_KEPT_BYTES_PER_SEC } from '../../shared/limits.ts';
 import type { Direction, UnsequencedSegment } from '../../shared/wire.ts';
 import { canonicalAddress } from './ip-address.ts';
 import { FLAG_ACK, FLAG_SYN, type DecodedSegment } from './packet-decode.ts';
@@ -104,6 +104,18 @@ export function createSegmentTracker<F>(ports: ServerPorts, limits: Partial<Trac
   let pendingSegments = 0;
   let pendingBytes = 0;
   let unmatched = 0;
+  // The kept-payload budget (SEGMENT_KEPT_BYTES_PER_SEC), counted per tenth of a second of capture time.
+  let keepWindowStart = -Infinity;
+  let keptInWindow = 0;
+  const keepOf = (t: number, payload: number): number => {
+    if (t - keepWindowStart >= 100) {
+      keepWindowStart = t;
+      keptInWindow = 0;
+    }
+    const keep = Math.min(payload, keptInWindow >= SEGMENT_KEPT_BYTES_PER_SEC / 10 ? EVENT_THIN_HEX_BYTES : EVENT_HEX_MAX_BYTES);
+    keptInWindow += keep;
+    return keep;
+  };
 
   function dropPending(st: TupleState<F>): void {
     unmatched += st.pending.length;
@@ -202,7 +214,7 @@ export function createSegmentTracker<F>(ports: ServerPorts, limits: Partial<Trac
       else if (own.offeredShift < 0 || other.offeredShift < 0) windowShift = 0;
       else windowShift = own.offeredShift;
 
-      const hexBytes = Math.min(seg.payload.length, EVENT_HEX_MAX_BYTES);
+      const hexBytes = keepOf(t, seg.payload.length);
       const event: UnsequencedSegment = {
         kind: 'segment',
         t,
@@ -222,7 +234,9 @@ export function createSegmentTracker<F>(ports: ServerPorts, limits: Partial<Trac
         ipHeaderLength: seg.ipHeaderLength,
         tcpHeaderLength: seg.tcpHeaderLength,
         options: seg.options,
-        bytes: seg.payload.subarray(0, hexBytes),
+        // A copy of the kept bytes alone (Uint8Array's slice: a Buffer's is a view), as a view would hold the
+        // whole frame for as long as the store holds the event.
+        bytes: Uint8Array.prototype.slice.call(seg.payload, 0, hexBytes),
         truncated: hexBytes < seg.payloadLength,
       };
 
