@@ -179,7 +179,7 @@ function SpanRow(props: {
           data-testid={`ribbon-${side}-summarised`}
           data-length={g.bytes}
           style={{ left: g.x, width: g.w }}
-          title={`bytes ${g.offset.toLocaleString()}–${(g.end - 1).toLocaleString()}: ${formatBytes(g.bytes)} of ${side}s${g.count > 1 ? ` in ${g.count.toLocaleString()} stretches` : ''} counted exactly but not held here (summarised by the live stream, or gone from the store)`}
+          title={`bytes ${g.offset.toLocaleString()}–${(g.end - 1).toLocaleString()}: ${formatBytes(g.bytes)} of ${side}s${g.count > 1 ? ` in ${g.count.toLocaleString()} stretches` : ''} counted exactly but not held here (summarised under load, or gone from the store)`}
         >
           {g.w >= 90 ? <span>{formatBytes(g.bytes)} summarised</span> : null}
         </div>

@@ -171,7 +171,7 @@ export function ReadsChart({ conn: selected }: { conn: Connection | null }) {
     `${callsMade.toLocaleString()} calls: ${heldCalls.toLocaleString()} in detail` +
     (series.perPoint > 1 ? `, drawn as ${series.points.length.toLocaleString()} points (each the largest of ${series.perPoint} consecutive calls)` : '') +
     (hasSummaries
-      ? `, ${series.summarisedCalls.toLocaleString()} summarised by the live stream or gone from the store, drawn as ${asBars ? 'hatched bins' : 'dashed lines'} at their mean size with exact counts and bytes.`
+      ? `, ${series.summarisedCalls.toLocaleString()} summarised under load or gone from the store, drawn as ${asBars ? 'hatched bins' : 'dashed lines'} at their mean size with exact counts and bytes.`
       : '.') +
     ' Hover for exact counts and sums.';
 

@@ -12,7 +12,7 @@ export interface Span {
   event: ChunkEvent;
 }
 
-/** Bytes of one side that the page holds no event for: summarised by the live stream, or gone from the store. */
+/** Bytes of one side that the page holds no event for: summarised under load (by the server or the live stream), or gone from the store. */
 export interface Gap {
   offset: number;
   length: number;
