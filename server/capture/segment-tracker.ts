@@ -4,7 +4,8 @@
 // server's accept, or a watched server's first traced call on it: the handshake is on the wire before,
 // and the capture pipe may deliver it before or after).
 // No I/O and no clock: time is the capture's own timestamps.
-import { CAPTURE_PENDING_MAX_BYTES, EVENT_HEX_MAX_BYTES, EVENT_THIN_HEX_BYTES, SEGMENT_KEPT_BYTES_PER_SEC } from '../../shared/limits.ts';
+import { CAPTURE_PENDING_MAX_BYTES, EVENT_HEX_MAX_BYTES, SEGMENT_KEPT_BYTES_PER_SEC } from '../../shared/limits.ts';
+import { KeptBytesBudget } from '../events/kept-bytes-budget.ts';
 import type { Direction, UnsequencedSegment } from '../../shared/wire.ts';
 import { canonicalAddress } from './ip-address.ts';
 import { FLAG_ACK, FLAG_SYN, type DecodedSegment } from './packet-decode.ts';
@@ -104,18 +105,8 @@ export function createSegmentTracker<F>(ports: ServerPorts, limits: Partial<Trac
   let pendingSegments = 0;
   let pendingBytes = 0;
   let unmatched = 0;
-  // The kept-payload budget (SEGMENT_KEPT_BYTES_PER_SEC), counted per tenth of a second of capture time.
-  let keepWindowStart = -Infinity;
-  let keptInWindow = 0;
-  const keepOf = (t: number, payload: number): number => {
-    if (t - keepWindowStart >= 100) {
-      keepWindowStart = t;
-      keptInWindow = 0;
-    }
-    const keep = Math.min(payload, keptInWindow >= SEGMENT_KEPT_BYTES_PER_SEC / 10 ? EVENT_THIN_HEX_BYTES : EVENT_HEX_MAX_BYTES);
-    keptInWindow += keep;
-    return keep;
-  };
+  // The kept-payload budget of segment events, in capture time.
+  const kept = new KeptBytesBudget(SEGMENT_KEPT_BYTES_PER_SEC);
 
   function dropPending(st: TupleState<F>): void {
     unmatched += st.pending.length;
@@ -214,7 +205,7 @@ export function createSegmentTracker<F>(ports: ServerPorts, limits: Partial<Trac
       else if (own.offeredShift < 0 || other.offeredShift < 0) windowShift = 0;
       else windowShift = own.offeredShift;
 
-      const hexBytes = keepOf(t, seg.payload.length);
+      const hexBytes = kept.keep(t, Math.min(seg.payload.length, EVENT_HEX_MAX_BYTES));
       const event: UnsequencedSegment = {
         kind: 'segment',
         t,

@@ -8,12 +8,12 @@ import {
   EVENT_DETAIL_CHUNKS_PER_SEC,
   EVENT_HEX_MAX_BYTES,
   EVENT_KEPT_BYTES_PER_SEC,
-  EVENT_THIN_HEX_BYTES,
 } from '../../shared/limits.ts';
 import type { ConnectionState } from '../echo/connection-state.ts';
 import { type ChunkKind, chunkKindCode } from './chunk-columns.ts';
 import { nowMs } from './clock.ts';
 import type { EventStore } from './event-store.ts';
+import { KeptBytesBudget } from './kept-bytes-budget.ts';
 import type { NewEvent, StoredEvent } from './stored-event.ts';
 
 export type { ChunkKind } from './chunk-columns.ts';
@@ -35,13 +35,9 @@ export interface DetailBudget {
   burst: number;
 }
 
-/** The kept-bytes budget is counted per window of this many ms (EVENT_KEPT_BYTES_PER_SEC spread evenly). */
-const KEEP_WINDOW_MS = 100;
 
 export class Recorder {
   private seq = 1;
-  private keepWindowStart = 0;
-  private keptInWindow = 0;
   /** Sinks that get every event as an object. */
   private readonly sinks: EventSink[] = [];
   /** Sinks that get only the other events as objects (see subscribe's `chunks`). */
@@ -71,13 +67,13 @@ export class Recorder {
     /** Chunk events recorded in detail (EVENT_DETAIL_CHUNKS_PER_SEC after EVENT_DETAIL_BURST_CHUNKS); tests that need every event raise it. */
     detail: DetailBudget = { perSec: EVENT_DETAIL_CHUNKS_PER_SEC, burst: EVENT_DETAIL_BURST_CHUNKS },
   ) {
-    this.keepWindowBytes = (keptBytesPerSec * KEEP_WINDOW_MS) / 1000;
+    this.kept = new KeptBytesBudget(keptBytesPerSec);
     this.detailPerMs = detail.perSec / 1000;
     this.detailBurst = detail.burst;
     this.detailTokens = detail.burst;
     this.detailFilledAt = clock();
   }
-  private readonly keepWindowBytes: number;
+  private readonly kept: KeptBytesBudget;
 
   /** The seq the next event will get. */
   get nextSeq(): number {
@@ -124,12 +120,7 @@ export class Recorder {
     // A traced call comes with only a preview of its bytes, and the count it asked for.
     if (watched !== undefined && watched.available < keep) keep = watched.available;
     // Past the kept-bytes budget of this window, a chunk keeps only its first bytes (see EVENT_KEPT_BYTES_PER_SEC).
-    if (t - this.keepWindowStart >= KEEP_WINDOW_MS) {
-      this.keepWindowStart = t;
-      this.keptInWindow = 0;
-    }
-    if (this.keptInWindow >= this.keepWindowBytes && keep > EVENT_THIN_HEX_BYTES) keep = EVENT_THIN_HEX_BYTES;
-    this.keptInWindow += keep;
+    keep = this.kept.keep(t, keep);
     this.store.pushChunk(chunkKindCode(kind), seq, t, conn.id, offset, length, src, keep);
     if (watched !== undefined) this.store.setLastRequested(watched.requested);
     for (let i = 0; i < this.chunkListeners.length; i++) this.chunkListeners[i]!(kind, conn, seq, t);
