@@ -37,9 +37,12 @@ export const SEGMENT_KEPT_BYTES_PER_SEC = 4 * 1024 * 1024;
  * bytesRead, …, and `eventsSummarised`) and numbered, but gets no event of its own: recording each of
  * 300,000 reads a second cost the echo a quarter of its speed, while the store holds 20,000 events and the
  * live stream sends at most 8,000 a second. A burst from the page (1,000 writes and the reads and replies
- * they cause) stays whole; a stream keeps 20,000 detailed events a second, spread evenly.
+ * they cause) stays whole; a stream keeps 8,000 detailed events a second, spread evenly: what the live
+ * stream can send (LIVE_BATCH_MAX_EVENTS per LIVE_BATCH_INTERVAL_MS), and 2.5 s of history in the store.
+ * At 20,000 a second the echo lost a tenth of its speed at buffer 1024, reply echo, to events no page
+ * could be sent.
  */
-export const EVENT_DETAIL_CHUNKS_PER_SEC = 20_000;
+export const EVENT_DETAIL_CHUNKS_PER_SEC = 8_000;
 export const EVENT_DETAIL_BURST_CHUNKS = 5_000;
 
 export const BURST_COUNT_MIN = 1;

@@ -77,6 +77,22 @@ describe('tcpdump source', () => {
     expect(src.state()).toEqual({ active: false, reason: 'capture stopped', restarts: 0, droppedByKernel: 0 });
   });
 
+  it('reports the packets the kernel dropped, as tcpdump counts them, when the count changes', async () => {
+    const header = writePcap(LINKTYPE_ETHERNET, []).toString('base64');
+    let told!: () => void;
+    const tellsOfDrops = new Promise<void>((r) => (told = r));
+    const src = createTcpdumpSource({
+      port: 1,
+      command: node(`process.stdout.write(Buffer.from('${header}','base64'));process.stderr.write('listening on lo\\n12 packets dropped by kernel\\n');setInterval(()=>{},1e6)`),
+      onRecord: () => {},
+      onChange: () => src.state().droppedByKernel > 0 && told(),
+    });
+    src.start();
+    await tellsOfDrops;
+    expect(src.state()).toEqual({ active: true, reason: null, restarts: 0, droppedByKernel: 12 });
+    await src.stop();
+  });
+
   it('restarts a program whose stream is unreadable, and says why', async () => {
     const src = createTcpdumpSource({
       port: 1,

@@ -171,7 +171,10 @@ export function createTcpdumpSource(opts: TcpdumpSourceOptions): TcpdumpSource {
     proc.stderr!.on('data', (s: string) => {
       stderr = (stderr + s).slice(-STDERR_KEPT);
       if (/listening on /.test(stderr)) markListening();
+      const before = st.droppedByKernel;
       for (const m of s.matchAll(STATS_LINE)) st.droppedByKernel = droppedBefore + Number(m[1]);
+      // Asked for once a second: the page hears of new drops at most that often.
+      if (st.droppedByKernel !== before) opts.onChange?.();
     });
     readIntoUserBuffer(stream, pipeBuffer, (nread, buf) => {
       const records = reader.push(buf.subarray(0, nread));

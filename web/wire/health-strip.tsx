@@ -19,7 +19,11 @@ const ITEMS: Item[] = [
   { key: 'resets', label: 'resets', one: 'reset', title: 'Segments with RST: the connection was torn down at once', bad: true },
 ];
 
-export function HealthStrip({ health, summarized = null }: { health: StreamHealth; summarized?: SummarizedSegments | null }) {
+/**
+ * `dropped`: frames the kernel dropped before tcpdump took them, over all connections (tcpdump counts
+ * them, not per connection). Then the segment counts are short by up to that many, and the page says so.
+ */
+export function HealthStrip({ health, summarized = null, dropped = 0 }: { health: StreamHealth; summarized?: SummarizedSegments | null; dropped?: number }) {
   return (
     <div className="health-strip" data-testid="health-strip" aria-label="Stream health">
       {ITEMS.map((it) => {
@@ -39,6 +43,16 @@ export function HealthStrip({ health, summarized = null }: { health: StreamHealt
           title={`Plain data and ACK segments counted but not shown: the capture came faster than ${summarized.perSec.toLocaleString()} per second (all connections). SYN, FIN, RST, zero windows, window updates and retransmissions are always shown; the pcap download has every frame.`}
         >
           + <b>{summarized.segments.toLocaleString()}</b> summarised (past {summarized.perSec.toLocaleString()}/s)
+        </span>
+      )}
+      {dropped > 0 && (
+        <span
+          className="health-item tone-bad"
+          data-testid="health-dropped"
+          data-count={dropped}
+          title="Frames the kernel dropped before tcpdump could take them (all connections): tcpscope fell behind the capture for a while. Segment counts are short by up to this many; reads and bytes are counted by the echo server and stay exact."
+        >
+          <b>{dropped.toLocaleString()}</b> {dropped === 1 ? 'frame' : 'frames'} lost to capture (all connections)
         </span>
       )}
     </div>

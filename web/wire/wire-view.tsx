@@ -48,7 +48,7 @@ export function WireView({ conn }: { conn: Connection | null }) {
         </div>
         <div className="wire-status">
           <CaptureStatus state={capture} />
-          <HealthStrip health={health} summarized={summarizedFor(capture, conn?.id ?? null)} />
+          <HealthStrip health={health} summarized={summarizedFor(capture, conn?.id ?? null)} dropped={capture?.framesDropped ?? 0} />
         </div>
         <SequenceLadder
           wire={wire}
