@@ -70,12 +70,28 @@ export function createSegmentGate(options: Partial<GateOptions> = {}): SegmentGa
   // Per server port (the echo port, each watched one), then per client end: a client port may be reused
   // towards two servers at once.
   const flowsByPort = new Map<number, Map<number, Flow>>();
-  const byConn = new Map<number, number>();
+  /** Summarised segments per connection, each in a box of its own so that the newest can be counted without a lookup. */
+  const byConn = new Map<number, { segments: number }>();
   let total = 0;
+  // The flow and the count met last: a stream's segments come in long runs of one flow, and the Map lookups
+  // behind them (its key is not a small integer) were the gate's largest cost per frame.
+  let lastPort = -1;
+  let lastKey = -1;
+  let lastFlow: Flow | null = null;
+  let lastConnId = -1;
+  let lastCount: { segments: number } | null = null;
   let tokens = o.burst;
   let lastT = -Infinity;
 
   function flowOf(serverPort: number, key: number): Flow {
+    if (key === lastKey && serverPort === lastPort && lastFlow !== null) return lastFlow;
+    lastFlow = lookUp(serverPort, key);
+    lastPort = serverPort;
+    lastKey = key;
+    return lastFlow;
+  }
+
+  function lookUp(serverPort: number, key: number): Flow {
     let flows = flowsByPort.get(serverPort);
     if (flows === undefined) {
       flows = new Map();
@@ -85,6 +101,7 @@ export function createSegmentGate(options: Partial<GateOptions> = {}): SegmentGa
     if (f === undefined) {
       f = { connId: null, c2s: newDir(), s2c: newDir() };
       flows.set(key, f);
+      // The oldest flow goes; the cache holds the one just made, never the one forgotten.
       if (flows.size > o.maxFlows) flows.delete(flows.keys().next().value!);
     }
     return f;
@@ -132,19 +149,31 @@ export function createSegmentGate(options: Partial<GateOptions> = {}): SegmentGa
       if (f !== undefined) f.connId = connId;
     },
     connOf(p) {
-      return flowsByPort.get(p.serverPort)!.get(p.clientKey)!.connId!;
+      return flowOf(p.serverPort, p.clientKey).connId!;
     },
     forgetPort(serverPort) {
       flowsByPort.delete(serverPort);
+      if (serverPort === lastPort) lastFlow = null;
     },
     summarised(connId) {
       total++;
-      const n = byConn.get(connId);
-      if (n === undefined) {
-        byConn.set(connId, 1);
-        if (byConn.size > o.connectionsKept) byConn.delete(byConn.keys().next().value!);
-      } else byConn.set(connId, n + 1);
+      if (connId === lastConnId && lastCount !== null) {
+        lastCount.segments++;
+        return;
+      }
+      let count = byConn.get(connId);
+      if (count === undefined) {
+        count = { segments: 0 };
+        byConn.set(connId, count);
+        if (byConn.size > o.connectionsKept) {
+          const oldest = byConn.keys().next().value!;
+          byConn.delete(oldest);
+        }
+      }
+      count.segments++;
+      lastConnId = connId;
+      lastCount = count;
     },
-    totals: () => ({ segments: total, byConn: [...byConn].map(([connId, segments]) => ({ connId, segments })) }),
+    totals: () => ({ segments: total, byConn: [...byConn].map(([connId, c]) => ({ connId, segments: c.segments })) }),
   };
 }
