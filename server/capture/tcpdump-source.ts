@@ -3,9 +3,7 @@
 // what turns it on. Nothing here throws at the caller: a missing or failing tcpdump leaves tcpscope
 // working, without the wire view.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync } from 'node:fs';
-import { Socket } from 'node:net';
-import { openCaptureFifo } from './capture-fifo.ts';
+import type { Socket } from 'node:net';
 import { dieWithParent, spawnErrorOf } from './die-with-parent.ts';
 import { EVENT_HEX_MAX_BYTES } from '../../shared/limits.ts';
 import { createPcapReader, type PcapRecord } from './pcap-reader.ts';
@@ -34,8 +32,6 @@ export interface TcpdumpSourceOptions {
   /** Called after every change of state(). */
   onChange?(): void;
   backoff?: Partial<BackoffOptions>;
-  /** Read the program's stream from a FIFO (the default, see capture-fifo.ts); false: from its stdout socket pair. */
-  fifo?: boolean;
 }
 
 export interface SourceState {
@@ -135,18 +131,10 @@ export function createTcpdumpSource(opts: TcpdumpSourceOptions): TcpdumpSource {
     let unreadable = false;
     // Under a watcher that kills it when our end of its stdin pipe closes: it dies with us (die-with-parent.ts).
     const [file, args] = dieWithParent(argv);
-    const fifo = opts.fifo === false ? null : openCaptureFifo();
-    let proc: ChildProcess;
-    try {
-      proc = spawn(file, args, { stdio: ['pipe', fifo?.writeFd ?? 'pipe', 'pipe'] });
-    } catch (err) {
-      if (fifo !== null) closeSync(fifo.readFd);
-      throw err;
-    } finally {
-      // The program holds its end now: once it (and the sh around it) exit, our end reads to EOF.
-      if (fifo !== null) closeSync(fifo.writeFd);
-    }
-    const stream = fifo !== null ? new Socket({ fd: fifo.readFd, readable: true, writable: false }) : (proc.stdout as Socket);
+    const proc = spawn(file, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    // Node's socket pair, not a FIFO: a FIFO holds 64 KiB, so a backlog waits in tcpdump's kernel buffer
+    // instead, and a capture stopped in a handover lost it (CI: a watched-wire test missed a segment).
+    const stream = proc.stdout as Socket;
     stream.on('error', () => stream.destroy());
     const streamClosed = new Promise<void>((resolve) => stream.once('close', () => resolve()));
     proc.stdin!.on('error', () => {});
