@@ -78,6 +78,8 @@ export interface TcpscopeOptions {
   capture?: boolean;
   /** Replaces tcpdump's argv (tests simulate a capture program that fails). */
   captureCommand?: string[];
+  /** Plain segments shown in detail (CAPTURE_DETAIL_SEGMENTS_PER_SEC after a burst of CAPTURE_DETAIL_BURST_SEGMENTS); tests that need every segment raise it. */
+  captureDetail?: { ratePerSec: number; burst: number };
   /** Servers to watch from the start (--watch PORT). */
   watch?: number[];
   /** Tracing mechanisms to try, in order (default eBPF, then strace; tests pin one). */
@@ -158,6 +160,7 @@ export async function startTcpscope(options: Partial<TcpscopeOptions> = {}): Pro
     watchedPorts: (options.watch ?? []).filter((p) => p !== tcpPort),
     enabled: options.capture ?? true,
     command: options.captureCommand,
+    detail: options.captureDetail,
     registry,
     recorder,
     hub,

@@ -91,7 +91,7 @@ describe('POST /api/session/reset', () => {
       const target = (sent += chunk.length);
       socket.write(chunk);
       await new Promise<void>((resolve) => {
-        const stop = s.recorder.subscribe(() => {
+        const stop = s.recorder.onCount(() => {
           if (s.registry.list()[0]!.bytesRead >= target) {
             stop();
             resolve();

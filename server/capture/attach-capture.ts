@@ -7,6 +7,7 @@ import type { Recorder } from '../events/recorder.ts';
 import type { NewEvent } from '../events/stored-event.ts';
 import type { LiveHub } from '../live/live-hub.ts';
 import { createCaptureService, type CaptureService } from './capture-service.ts';
+import type { GateOptions } from './segment-gate.ts';
 
 /** Reads and writes nudge the sampler at most this often: one comparison per event in between. */
 const ACTIVITY_NUDGE_MS = 100;
@@ -20,6 +21,8 @@ export interface AttachCaptureOptions {
   enabled: boolean;
   /** Replaces tcpdump's argv (tests simulate a capture program that fails). */
   command?: string[] | undefined;
+  /** The detail budget of plain segments (CAPTURE_DETAIL_SEGMENTS_PER_SEC); tests that need every segment raise it. */
+  detail?: Pick<GateOptions, 'ratePerSec' | 'burst'> | undefined;
   registry: ConnectionRegistry;
   recorder: Recorder;
   hub: LiveHub;
@@ -32,6 +35,7 @@ export function attachCapture(opts: AttachCaptureOptions): CaptureService {
     watchedPorts: opts.watchedPorts ?? [],
     enabled: opts.enabled,
     ...(opts.command ? { command: opts.command } : {}),
+    ...(opts.detail ? { gateOptions: opts.detail } : {}),
     emit: (ev) => {
       // Each captured event is a fresh object the capture keeps no hold of.
       recorder.adopt(asNewEvent(ev), registry.get(ev.connId) ?? null);

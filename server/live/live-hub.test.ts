@@ -94,7 +94,7 @@ describe('live hub', () => {
       socket.write(chunk);
       sent = target;
       await new Promise<void>((resolve) => {
-        const stop = scope.recorder.subscribe(() => {
+        const stop = scope.recorder.onCount(() => {
           if (scope.registry.list()[0]!.bytesRead >= target) {
             stop();
             resolve();

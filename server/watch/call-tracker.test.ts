@@ -38,6 +38,8 @@ describe('call tracker', () => {
             if (i === 0) tracker.handle({ kind: 'socket', tid: 2, fd: 4, fresh: false, tuple });
           }
           tracker.handle({ kind: 'close', tid: 1, fd: 4, read: { calls: sizes.length, bytes, wouldBlock: 0 }, write: { calls: 0, bytes: 0, wouldBlock: 0 } });
+          // Lines still missing at the close may come late; here they never do.
+          tracker.finishCloses();
           const conn = registry.list()[0]!;
           expect(conn).toMatchObject({ reads: sizes.length, bytesRead: bytes, state: 'closed', origin: 'watched' });
           const reads = recorder.store.query({ kind: 'read', limit: 10000 }) as unknown as { offset: number; length: number }[];
@@ -102,5 +104,35 @@ describe('call tracker', () => {
     const [first, second] = registry.list().sort((a, b) => a.id - b.id);
     expect(first).toMatchObject({ state: 'closed', closeCode: 'EXITED', watch: { pid: 42 }, reads: 0 });
     expect(second).toMatchObject({ state: 'open', watch: { pid: 11, command: 'srv2' }, reads: 0 });
+  });
+
+  it("eBPF: a close read before its connection's last reply (another CPU's ring) waits for it: the reply is an event, before the close", () => {
+    const { registry, recorder, tracker } = setup();
+    tracker.handle({ kind: 'socket', tid: 7, pid: 7, fd: 4, fresh: true, tuple });
+    tracker.handle({ kind: 'read', tid: 7, pid: 7, fd: 4, ret: 21, requested: 1024, syscall: 'read', preview: Buffer.from('Hello1\nHello2\nHello3\n'), totals: { calls: 1, bytes: 21, wouldBlock: 0 }, tuple: null });
+    const close = { kind: 'close', tid: 8, pid: 7, fd: 4, read: { calls: 1, bytes: 21, wouldBlock: 0 }, write: { calls: 1, bytes: 12, wouldBlock: 0 } } as const;
+    tracker.handle(close);
+    expect(registry.list()[0]).toMatchObject({ state: 'open', replies: 0 });
+    tracker.handle(close); // the same close told twice changes nothing
+    tracker.handle({ kind: 'write', tid: 9, pid: 7, fd: 4, ret: 12, requested: 12, syscall: 'write', preview: Buffer.from('Received: 21'), totals: { calls: 1, bytes: 12, wouldBlock: 0 }, tuple: null });
+    expect(registry.list()[0]).toMatchObject({ state: 'closed', closeReason: 'end', reads: 1, replies: 1, bytesReplied: 12, eventsLost: 0 });
+    const kinds = recorder.store.query({ limit: 10 }).map((e) => e.kind);
+    expect(kinds).toEqual(['open', 'read', 'reply', 'close']);
+  });
+
+  it("eBPF: a close whose connection's last line never comes is recorded after the wait, the call counted as lost", async () => {
+    const { registry, recorder, tracker } = setup();
+    tracker.handle({ kind: 'socket', tid: 7, pid: 7, fd: 4, fresh: true, tuple });
+    const closed = new Promise<number>((resolve) => recorder.subscribe((e) => e.kind === 'close' && resolve(e.connId)));
+    tracker.handle({ kind: 'close', tid: 8, pid: 7, fd: 4, read: { calls: 2, bytes: 30, wouldBlock: 0 }, write: { calls: 0, bytes: 0, wouldBlock: 0 } });
+    expect(registry.list()[0]).toMatchObject({ state: 'open' });
+    const id = await closed;
+    expect(registry.list().find((c) => c.id === id)).toMatchObject({ state: 'closed', reads: 2, bytesRead: 30, eventsLost: 2 });
+    // A new connection on the same fd ends a waiting close at once.
+    tracker.handle({ kind: 'socket', tid: 7, pid: 7, fd: 5, fresh: true, tuple: { ...tuple, remotePort: 40001 } });
+    tracker.handle({ kind: 'close', tid: 8, pid: 7, fd: 5, read: { calls: 1, bytes: 3, wouldBlock: 0 }, write: null });
+    tracker.handle({ kind: 'socket', tid: 7, pid: 7, fd: 5, fresh: true, tuple: { ...tuple, remotePort: 40002 } });
+    expect(registry.list().find((c) => c.remotePort === 40001)).toMatchObject({ state: 'closed', reads: 1, eventsLost: 1 });
+    expect(registry.list().find((c) => c.remotePort === 40002)).toMatchObject({ state: 'open' });
   });
 });

@@ -18,6 +18,20 @@ const NO_SOCKET = undefined as unknown as Socket;
 /** Connections are keyed by (pid, fd) as one number: fds stay below 2^30 (Linux's nr_open ceiling), pids below 2^22. */
 const PID_STRIDE = 2 ** 30;
 const keyOf = (pid: number | undefined, fd: number): number => (pid ?? 0) * PID_STRIDE + fd;
+/**
+ * bpftrace reads one ring per CPU, so a close() can be read before the last read or write of the same
+ * connection made on another CPU. A close whose kernel totals are ahead of the lines seen waits this long
+ * for them; lines that never come (an overflowed ring) are then counted as lost.
+ */
+export const LATE_LINES_WAIT_MS = 250;
+
+/** A traced close() waiting for its connection's late lines. */
+interface ClosingFd {
+  conn: ConnectionState;
+  read: FdTotals | null;
+  write: FdTotals | null;
+  timer: NodeJS.Timeout;
+}
 
 export interface CallTrackerDeps {
   registry: ConnectionRegistry;
@@ -28,6 +42,8 @@ export interface CallTrackerDeps {
 
 export class CallTracker {
   private readonly byFd = new Map<number, ConnectionState>();
+  /** Closes waiting for late lines (at most one per open fd). */
+  private readonly closing = new Map<number, ClosingFd>();
   /** fds accepted since the watch began (strace reports accept before the first call). */
   private readonly fresh = new Set<number>();
   /** Lines the tracer could not hand over, over the whole watch. */
@@ -80,9 +96,14 @@ export class CallTracker {
         return; // the watch manager's business
       case 'read':
       case 'write': {
-        const conn = this.connFor(keyOf(call.pid, call.fd), call.tuple);
+        const key = keyOf(call.pid, call.fd);
+        const conn = this.connFor(key, call.tuple);
         if (!conn) return;
         this.chunk(conn, call.kind, call.ret, call.requested, call.preview, call.totals);
+        if (this.closing.size > 0) {
+          const c = this.closing.get(key);
+          if (c && !this.behind(conn, c.read, c.write)) this.finishClose(key);
+        }
         return;
       }
       case 'wouldBlock': {
@@ -101,9 +122,13 @@ export class CallTracker {
         const key = keyOf(call.pid, call.fd);
         const conn = this.byFd.get(key);
         this.fresh.delete(key);
-        if (!conn) return;
-        if (call.read) this.reconcile(conn, 'read', call.read);
-        if (call.write) this.reconcile(conn, 'write', call.write);
+        if (!conn || this.closing.has(key)) return;
+        if (this.behind(conn, call.read, call.write)) {
+          const timer = setTimeout(() => this.finishClose(key), LATE_LINES_WAIT_MS);
+          timer.unref();
+          this.closing.set(key, { conn, read: call.read, write: call.write, timer });
+          return;
+        }
         this.endFd(key, conn.pendingReason ?? { reason: 'end', code: null });
         return;
       }
@@ -112,7 +137,31 @@ export class CallTracker {
 
   /** Ends every connection: the process exited (`EXITED`) or the watch stopped (`UNWATCHED`). */
   closeAll(code: 'EXITED' | 'UNWATCHED'): void {
+    this.finishCloses();
     for (const fd of [...this.byFd.keys()]) this.endFd(fd, { reason: 'end', code });
+  }
+
+  /** Ends the closes still waiting for late lines now: what has not come is counted as lost. */
+  finishCloses(): void {
+    for (const key of [...this.closing.keys()]) this.finishClose(key);
+  }
+
+  /** Calls the kernel counted on this connection that no line has told yet. */
+  private behind(conn: ConnectionState, read: FdTotals | null, write: FdTotals | null): boolean {
+    return (read !== null && read.calls > conn.reads) || (write !== null && write.calls > conn.replies);
+  }
+
+  private finishClose(key: number): void {
+    const c = this.closing.get(key);
+    if (!c) return;
+    this.closing.delete(key);
+    clearTimeout(c.timer);
+    if (this.byFd.get(key) !== c.conn) return; // ended meanwhile (its fd reused, its process gone)
+    if (c.read) this.reconcile(c.conn, 'read', c.read);
+    if (c.write) this.reconcile(c.conn, 'write', c.write);
+    this.byFd.delete(key);
+    // Recorded now, after its late lines: the events' times stay in order.
+    recordClose(this.deps, c.conn, c.conn.pendingReason ?? { reason: 'end', code: null });
   }
 
   private connFor(fd: number, tuple: SocketTuple | null): ConnectionState | undefined {
@@ -233,6 +282,7 @@ export class CallTracker {
   }
 
   private endFd(fd: number, cause: { reason: CloseReason; code: string | null }): void {
+    if (this.closing.has(fd)) this.finishClose(fd);
     const conn = this.byFd.get(fd);
     if (!conn) return;
     this.byFd.delete(fd);
