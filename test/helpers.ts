@@ -163,3 +163,20 @@ export class WsClient {
     this.ws.close();
   }
 }
+
+/**
+ * Streams 256 KiB writes into `socket` (connected to the echo port, reading nothing back) until the hub finds
+ * a subscriber lagging, at most 256 MiB; returns the bytes written. After each write it waits for `witness`,
+ * a subscriber that reads, to get the batch that counts them: the stalled one was offered the same batch.
+ */
+export async function streamUntilLagging(scope: Tcpscope, socket: net.Socket, witness: WsClient): Promise<number> {
+  const chunk = Buffer.alloc(256 * 1024, 0x41);
+  let sent = 0;
+  for (let i = 0; i < 1024 && scope.hub.laggingCount === 0; i++) {
+    const from = witness.messages.length;
+    socket.write(chunk);
+    const target = (sent += chunk.length);
+    await witness.waitFor((m) => m.type === 'batch' && m.connections.some((c) => c.localPort === scope.tcpPort && c.bytesRead >= target), from, `the batch counting ${target} bytes read`);
+  }
+  return sent;
+}

@@ -7,7 +7,7 @@ import { SessionResetSchema } from '../../shared/session-reset.ts';
 import type { SnapshotMessage } from '../../shared/live.ts';
 import type { Connection } from '../../shared/connections.ts';
 import type { Tcpscope } from '../app.ts';
-import { connectTcp, json, nextEvent, startTestScope, WsClient } from '../../test/helpers.ts';
+import { connectTcp, json, nextEvent, startTestScope, streamUntilLagging, WsClient } from '../../test/helpers.ts';
 
 let scope: Tcpscope | undefined;
 afterEach(async () => {
@@ -81,29 +81,14 @@ describe('POST /api/session/reset', () => {
     const s = (scope = await startTestScope({ maxSubscriberBufferedBytes: 64 * 1024 }));
     const stalled = await WsClient.open(s);
     await stalled.waitFor((m) => m.type === 'snapshot', 0, 'the stalled subscriber’s first snapshot');
+    const healthy = await WsClient.open(s);
+    await healthy.waitFor((m) => m.type === 'snapshot', 0, 'the healthy subscriber’s first snapshot');
     stalled.ws.pause(); // stop reading: the server's send buffer for it fills up
     const socket = await connectTcp(s.tcpPort);
     socket.resume();
-    const chunk = Buffer.alloc(256 * 1024, 0x41);
-    let sent = 0;
-    // Bounded: stream until the hub has noticed the stalled subscriber, at most 256 MiB.
-    for (let i = 0; i < 1024 && s.hub.laggingCount === 0; i++) {
-      const target = (sent += chunk.length);
-      socket.write(chunk);
-      await new Promise<void>((resolve) => {
-        const stop = s.recorder.onCount(() => {
-          if (s.registry.list()[0]!.bytesRead >= target) {
-            stop();
-            resolve();
-          }
-        });
-      });
-      await new Promise<void>((resolve) => setImmediate(resolve)); // let the batch timer run
-    }
+    await streamUntilLagging(s, socket, healthy);
     expect(s.hub.laggingCount).toBe(1);
 
-    const healthy = await WsClient.open(s);
-    await healthy.waitFor((m) => m.type === 'snapshot', 0, 'the healthy subscriber’s first snapshot');
     const from = { stalled: stalled.messages.length, healthy: healthy.messages.length };
     const { body } = await json<{ nextSeq: number }>(s, 'POST', '/api/session/reset');
     const fresh = (await healthy.waitFor((m) => m.type === 'snapshot' && m.reset === true, from.healthy, 'the healthy one’s reset snapshot')) as SnapshotMessage;

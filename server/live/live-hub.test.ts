@@ -2,7 +2,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { BatchMessage, ServerMessage, SnapshotMessage } from '../../shared/live.ts';
 import type { Tcpscope } from '../app.ts';
-import { connectTcp, json, startTestScope, WsClient } from '../../test/helpers.ts';
+import { connectTcp, json, startTestScope, streamUntilLagging, WsClient } from '../../test/helpers.ts';
 
 let scope: Tcpscope;
 afterEach(async () => {
@@ -86,23 +86,7 @@ describe('live hub', () => {
 
     const socket = await connectTcp(scope.tcpPort);
     socket.resume();
-    const chunk = Buffer.alloc(256 * 1024, 0x41);
-    let sent = 0;
-    // Bounded: stream until the hub has noticed the stalled subscriber, at most 256 MiB.
-    for (let i = 0; i < 1024 && scope.hub.laggingCount === 0; i++) {
-      const target = sent + chunk.length;
-      socket.write(chunk);
-      sent = target;
-      await new Promise<void>((resolve) => {
-        const stop = scope.recorder.onCount(() => {
-          if (scope.registry.list()[0]!.bytesRead >= target) {
-            stop();
-            resolve();
-          }
-        });
-      });
-      await new Promise<void>((resolve) => setImmediate(resolve)); // let the batch timer run
-    }
+    const sent = await streamUntilLagging(scope, socket, healthy);
     expect(scope.hub.laggingCount).toBe(1);
     const conn = scope.registry.list()[0]!;
     expect(conn.bytesRead).toBe(sent);
