@@ -48,7 +48,10 @@ describe('tcpdump source', () => {
     expect(st.reason).toMatch(/lacks the privilege to capture \(tcpdump: lo: You don't have permission to perform this capture on that device\): run `setcap cap_net_raw,cap_net_admin=eip \$\(command -v tcpdump\)` or start tcpscope as root/);
   });
 
-  it('delivers the records of the pcap stream the program writes, and stops it', async () => {
+  it.each([
+    ['a FIFO', true],
+    ['its stdout socket pair', false],
+  ])('delivers the records of the pcap stream the program writes into %s, and stops it', async (_how, fifo) => {
     const frames = [1, 2, 3].map((i) => ({ tsSec: 100 + i, tsNsec: 0, data: buildFrame({ payload: `Hello${i}\n` }), originalLength: 0 }));
     const pcap = writePcap(LINKTYPE_ETHERNET, frames).toString('base64');
     const got: PcapRecord[] = [];
@@ -56,6 +59,7 @@ describe('tcpdump source', () => {
     const done = new Promise<void>((r) => (allIn = r));
     const src = createTcpdumpSource({
       port: 1,
+      fifo,
       // Written in two pieces that split a record, then it waits to be stopped as tcpdump would.
       command: node(`const b=Buffer.from('${pcap}','base64');process.stdout.write(b.subarray(0,50));setTimeout(()=>process.stdout.write(b.subarray(50)),0);setInterval(()=>{},1e6)`),
       onRecord: (r, linkType) => {

@@ -3,11 +3,13 @@
 // what turns it on. Nothing here throws at the caller: a missing or failing tcpdump leaves tcpscope
 // working, without the wire view.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { closeSync } from 'node:fs';
+import { Socket } from 'node:net';
+import { openCaptureFifo } from './capture-fifo.ts';
 import { dieWithParent, spawnErrorOf } from './die-with-parent.ts';
 import { EVENT_HEX_MAX_BYTES } from '../../shared/limits.ts';
 import { createPcapReader, type PcapRecord } from './pcap-reader.ts';
 import { readIntoUserBuffer } from '../echo/socket-internals.ts';
-import type { Socket } from 'node:net';
 
 export interface BackoffOptions {
   initialMs: number;
@@ -32,6 +34,8 @@ export interface TcpdumpSourceOptions {
   /** Called after every change of state(). */
   onChange?(): void;
   backoff?: Partial<BackoffOptions>;
+  /** Read the program's stream from a FIFO (the default, see capture-fifo.ts); false: from its stdout socket pair. */
+  fifo?: boolean;
 }
 
 export interface SourceState {
@@ -59,6 +63,8 @@ const STATS_LINE = /(\d+) packets? dropped by kernel/g;
 const STOP_GRACE_MS = 2000;
 /** tcpdump's stream is read into one buffer of this size, reused: no allocation per pipe read (see run()). */
 const PIPE_READ_BYTES = 128 * 1024;
+/** After the program exits, how long its stream may take to deliver what is still in it before it is let go. */
+const STREAM_END_GRACE_MS = 2000;
 
 /**
  * Bytes of each frame tcpdump hands over: every header (link, IP with options or extension headers, TCP
@@ -90,6 +96,8 @@ export function createTcpdumpSource(opts: TcpdumpSourceOptions): TcpdumpSource {
   const name = isTcpdump ? 'tcpdump' : `the capture program (${argv[0]})`;
   const st: SourceState = { active: false, reason: 'capture not started', restarts: 0, droppedByKernel: 0 };
   let child: ChildProcess | null = null;
+  /** Resolves once the current program has exited and its stream has been read to the end. */
+  let childDone: Promise<void> = Promise.resolve();
   let stopping = false;
   let failures = 0;
   let retryTimer: NodeJS.Timeout | null = null;
@@ -127,7 +135,20 @@ export function createTcpdumpSource(opts: TcpdumpSourceOptions): TcpdumpSource {
     let unreadable = false;
     // Under a watcher that kills it when our end of its stdin pipe closes: it dies with us (die-with-parent.ts).
     const [file, args] = dieWithParent(argv);
-    const proc = spawn(file, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    const fifo = opts.fifo === false ? null : openCaptureFifo();
+    let proc: ChildProcess;
+    try {
+      proc = spawn(file, args, { stdio: ['pipe', fifo?.writeFd ?? 'pipe', 'pipe'] });
+    } catch (err) {
+      if (fifo !== null) closeSync(fifo.readFd);
+      throw err;
+    } finally {
+      // The program holds its end now: once it (and the sh around it) exit, our end reads to EOF.
+      if (fifo !== null) closeSync(fifo.writeFd);
+    }
+    const stream = fifo !== null ? new Socket({ fd: fifo.readFd, readable: true, writable: false }) : (proc.stdout as Socket);
+    stream.on('error', () => stream.destroy());
+    const streamClosed = new Promise<void>((resolve) => stream.once('close', () => resolve()));
     proc.stdin!.on('error', () => {});
     child = proc;
     // The kernel drops what tcpdump cannot take while its pipe is full: tcpdump's counts say how many.
@@ -155,7 +176,7 @@ export function createTcpdumpSource(opts: TcpdumpSourceOptions): TcpdumpSource {
       // Asked for once a second: the page hears of new drops at most that often.
       if (st.droppedByKernel !== before) opts.onChange?.();
     });
-    readIntoUserBuffer(proc.stdout as Socket, pipeBuffer, (nread, buf) => {
+    readIntoUserBuffer(stream, pipeBuffer, (nread, buf) => {
       const records = reader.push(buf.subarray(0, nread));
       const header = reader.header();
       if (header !== null) markListening();
@@ -167,7 +188,19 @@ export function createTcpdumpSource(opts: TcpdumpSourceOptions): TcpdumpSource {
         proc.kill('SIGTERM');
       }
     });
-    proc.on('close', (code, signal) => {
+    // Done once the program exited and its stream was read to the end (a socket pair's end comes before
+    // 'close'; a FIFO's may come after it), so that no frame it captured is lost to a restart or a stop.
+    childDone = new Promise<void>((resolve) => {
+      proc.on('close', (code, signal) => {
+        const cap = setTimeout(() => stream.destroy(), STREAM_END_GRACE_MS);
+        void streamClosed.then(() => {
+          clearTimeout(cap);
+          onExit(code, signal);
+          resolve();
+        });
+      });
+    });
+    const onExit = (code: number | null, signal: NodeJS.Signals | null): void => {
       if (statsTimer !== null) clearInterval(statsTimer);
       if (child === proc) child = null;
       if (stopping) return;
@@ -207,7 +240,7 @@ export function createTcpdumpSource(opts: TcpdumpSourceOptions): TcpdumpSource {
         st.restarts++;
         run();
       }, delay);
-    });
+    };
   }
 
   return {
@@ -229,12 +262,14 @@ export function createTcpdumpSource(opts: TcpdumpSourceOptions): TcpdumpSource {
       if (retryTimer !== null) clearTimeout(retryTimer);
       retryTimer = null;
       const proc = child;
-      if (proc !== null && proc.exitCode === null && proc.signalCode === null) {
-        const closed = new Promise<void>((resolve) => proc.once('close', () => resolve()));
-        proc.stdin?.destroy(); // the watcher's cue, should the SIGTERM below not reach tcpdump
-        proc.kill('SIGTERM');
+      if (proc !== null) {
+        const done = childDone;
+        if (proc.exitCode === null && proc.signalCode === null) {
+          proc.stdin?.destroy(); // the watcher's cue, should the SIGTERM below not reach tcpdump
+          proc.kill('SIGTERM');
+        }
         const force = setTimeout(() => proc.kill('SIGKILL'), STOP_GRACE_MS);
-        await closed;
+        await done;
         clearTimeout(force);
       }
       child = null;
