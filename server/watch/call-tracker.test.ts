@@ -118,6 +118,10 @@ describe('call tracker', () => {
     expect(registry.list()[0]).toMatchObject({ state: 'closed', closeReason: 'end', reads: 1, replies: 1, bytesReplied: 12, eventsLost: 0 });
     const kinds = recorder.store.query({ limit: 10 }).map((e) => e.kind);
     expect(kinds).toEqual(['open', 'read', 'reply', 'close']);
+    // A close with nothing behind ends at once, and takes the EAGAINs its totals count.
+    tracker.handle({ kind: 'socket', tid: 7, pid: 7, fd: 6, fresh: true, tuple: { ...tuple, remotePort: 40003 } });
+    tracker.handle({ kind: 'close', tid: 7, pid: 7, fd: 6, read: { calls: 0, bytes: 0, wouldBlock: 3 }, write: { calls: 0, bytes: 0, wouldBlock: 0 } });
+    expect(registry.list().find((c) => c.remotePort === 40003)).toMatchObject({ state: 'closed', wouldBlock: 3 });
   });
 
   it("eBPF: a close whose connection's last line never comes is recorded after the wait, the call counted as lost", async () => {

@@ -129,6 +129,9 @@ export class CallTracker {
           this.closing.set(key, { conn, read: call.read, write: call.write, timer });
           return;
         }
+        // Not behind in calls, but the totals also carry the EAGAINs no line told.
+        if (call.read) this.reconcile(conn, 'read', call.read);
+        if (call.write) this.reconcile(conn, 'write', call.write);
         this.endFd(key, conn.pendingReason ?? { reason: 'end', code: null });
         return;
       }
