@@ -33,6 +33,7 @@ import { wsRoute } from './live/ws-route.ts';
 import { captureRoute } from './api/capture-route.ts';
 import { attachCapture } from './capture/attach-capture.ts';
 import type { CaptureService } from './capture/capture-service.ts';
+import type { GateOptions } from './capture/segment-gate.ts';
 import { limitsRoute } from './api/limits-route.ts';
 import { selectLiveProtocol } from './security/access-token.ts';
 import { ResponseBudget } from './api/response-budget.ts';
@@ -79,7 +80,7 @@ export interface TcpscopeOptions {
   /** Replaces tcpdump's argv (tests simulate a capture program that fails). */
   captureCommand?: string[];
   /** Plain segments shown in detail (CAPTURE_DETAIL_SEGMENTS_PER_SEC after a burst of CAPTURE_DETAIL_BURST_SEGMENTS); tests that need every segment raise it. */
-  captureDetail?: { ratePerSec: number; burst: number };
+  captureDetail?: Pick<GateOptions, 'ratePerSec' | 'burst'>;
   /** Servers to watch from the start (--watch PORT). */
   watch?: number[];
   /** Tracing mechanisms to try, in order (default eBPF, then strace; tests pin one). */

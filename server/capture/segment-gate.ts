@@ -165,10 +165,7 @@ export function createSegmentGate(options: Partial<GateOptions> = {}): SegmentGa
       if (count === undefined) {
         count = { segments: 0 };
         byConn.set(connId, count);
-        if (byConn.size > o.connectionsKept) {
-          const oldest = byConn.keys().next().value!;
-          byConn.delete(oldest);
-        }
+        if (byConn.size > o.connectionsKept) byConn.delete(byConn.keys().next().value!);
       }
       count.segments++;
       lastConnId = connId;

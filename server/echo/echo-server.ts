@@ -12,7 +12,7 @@ import { type ConnectionRegistry, normalizeAddress } from './connection-registry
 import { ConnectionState } from './connection-state.ts';
 import { readIntoUserBuffer, swapUserBuffer } from './socket-internals.ts';
 import { recordClose } from './record-close.ts';
-import { POOLED_REPLY_MIN_BYTES, ReplyBuffers } from './reply-buffers.ts';
+import { ReplyBuffers } from './reply-buffers.ts';
 
 /** A peer that does not read our replies may hold at most this much in our send buffer; then we stop reading it. */
 const MAX_PENDING_REPLY_BYTES = 1024 * 1024;
@@ -188,9 +188,7 @@ export class EchoServer {
     let out: Buffer;
     let done: (() => void) | undefined;
     if (mode === 'ack') out = ackReply(length);
-    // `bytes` may be the shared read buffer: the reply is a copy (a small one from Node's pool, as a bare
-    // echo makes it; a large one in a buffer used again once written).
-    else if (length < POOLED_REPLY_MIN_BYTES) out = Buffer.from(bytes.subarray(0, length));
+    // `bytes` may be the shared read buffer: the reply is a copy, in a buffer used again once written.
     else ({ out, done } = this.replyBuffers.copy(bytes, length));
     // Written before it is recorded: the peer gets the reply as soon as a bare echo would send it, and the
     // bookkeeping below runs while the kernel delivers it. The reply's bytes are its own, so order is safe.

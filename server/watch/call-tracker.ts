@@ -129,10 +129,7 @@ export class CallTracker {
           this.closing.set(key, { conn, read: call.read, write: call.write, timer });
           return;
         }
-        // Not behind in calls, but the totals also carry the EAGAINs no line told.
-        if (call.read) this.reconcile(conn, 'read', call.read);
-        if (call.write) this.reconcile(conn, 'write', call.write);
-        this.endFd(key, conn.pendingReason ?? { reason: 'end', code: null });
+        this.settleClose(key, conn, call.read, call.write);
         return;
       }
     }
@@ -159,12 +156,16 @@ export class CallTracker {
     if (!c) return;
     this.closing.delete(key);
     clearTimeout(c.timer);
-    if (this.byFd.get(key) !== c.conn) return; // ended meanwhile (its fd reused, its process gone)
-    if (c.read) this.reconcile(c.conn, 'read', c.read);
-    if (c.write) this.reconcile(c.conn, 'write', c.write);
-    this.byFd.delete(key);
-    // Recorded now, after its late lines: the events' times stay in order.
-    recordClose(this.deps, c.conn, c.conn.pendingReason ?? { reason: 'end', code: null });
+    // Unless it ended meanwhile (its fd reused, its process gone). Recorded now, after its late lines: the
+    // events' times stay in order.
+    if (this.byFd.get(key) === c.conn) this.settleClose(key, c.conn, c.read, c.write);
+  }
+
+  /** A traced close() ends its connection: the kernel's final totals first (they also carry the EAGAINs no line told). */
+  private settleClose(key: number, conn: ConnectionState, read: FdTotals | null, write: FdTotals | null): void {
+    if (read) this.reconcile(conn, 'read', read);
+    if (write) this.reconcile(conn, 'write', write);
+    this.endFd(key, conn.pendingReason ?? { reason: 'end', code: null });
   }
 
   private connFor(fd: number, tuple: SocketTuple | null): ConnectionState | undefined {
