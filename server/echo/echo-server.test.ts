@@ -4,7 +4,7 @@ import { once } from 'node:events';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Tcpscope } from '../app.ts';
 import type { StoredEvent } from '../events/stored-event.ts';
-import { collectUntil, connectTcp, corkedWrites, nextEvent, startTestScope } from '../../test/helpers.ts';
+import { collectUntil, connectTcp, corkedWrites, nextEvent, startTestScope, untilTrue } from '../../test/helpers.ts';
 
 /** Whether this machine has an IPv6 loopback address (::1 on some interface). */
 const HAS_IPV6_LOOPBACK = Object.values(os.networkInterfaces()).some((list) => list?.some((i) => i.address === '::1'));
@@ -88,6 +88,34 @@ describe('echo server', () => {
     await closed;
     const conn = scope.registry.list()[0]!;
     expect(conn).toMatchObject({ reads: 2, bytesRead: 10, replies: 1, bytesReplied: 5, closeReason: 'end' });
+  });
+
+  it('echoes every byte in order when its replies back up behind a client that stops reading', async () => {
+    // A reply written while nothing waits goes out from one scratch buffer; one the kernel cannot take at
+    // once must keep its own bytes while the next replies are copied. Each 1 KiB of the stream differs.
+    scope.config.apply({ replyMode: 'echo', bufferSize: 1024 });
+    const sent = Buffer.from(Array.from({ length: 8 * 1024 * 1024 }, (_, i) => (i * 7 + (i >>> 10)) & 0xff));
+    const opened = nextEvent(scope, (e) => e.kind === 'open');
+    const socket = await connectTcp(scope.tcpPort);
+    socket.pause();
+    await opened;
+    const server = [...scope.registry.openConnections()][0]!.socket;
+    socket.write(sent);
+    await untilTrue('replies queued behind the unread ones', () => server.writableLength > 0);
+    const received: Buffer[] = [];
+    let got = 0;
+    const all = new Promise<void>((resolve) => {
+      socket.on('data', (b: Buffer) => {
+        received.push(b);
+        got += b.length;
+        if (got >= sent.length) resolve();
+      });
+    });
+    socket.resume();
+    await all;
+    expect(got).toBe(sent.length);
+    expect(Buffer.concat(received).equals(sent)).toBe(true);
+    socket.destroy();
   });
 
   it('logs a client that closes with replies unread as a reset', async () => {

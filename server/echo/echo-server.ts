@@ -12,7 +12,7 @@ import { type ConnectionRegistry, normalizeAddress } from './connection-registry
 import { ConnectionState } from './connection-state.ts';
 import { readIntoUserBuffer, swapUserBuffer } from './socket-internals.ts';
 import { recordClose } from './record-close.ts';
-import { ReplyBuffers } from './reply-buffers.ts';
+import { POOLED_REPLY_MIN_BYTES, ReplyBuffers } from './reply-buffers.ts';
 
 /** A peer that does not read our replies may hold at most this much in our send buffer; then we stop reading it. */
 const MAX_PENDING_REPLY_BYTES = 1024 * 1024;
@@ -185,19 +185,24 @@ export class EchoServer {
   reply(conn: ConnectionState, bytes: Uint8Array, length: number): void {
     const mode = this.deps.config.get().replyMode;
     if (mode === 'none' || conn.socket.destroyed) return;
+    const socket = conn.socket;
     let out: Buffer;
-    let done: (() => void) | undefined;
-    if (mode === 'ack') out = ackReply(length);
-    // `bytes` may be the shared read buffer: the reply is a copy, in a buffer used again once written.
-    else ({ out, done } = this.replyBuffers.copy(bytes, length));
     // Written before it is recorded: the peer gets the reply as soon as a bare echo would send it, and the
     // bookkeeping below runs while the kernel delivers it. The reply's bytes are its own, so order is safe.
-    conn.socket.write(out, done);
+    if (mode === 'ack') socket.write((out = ackReply(length)));
+    else if (length < POOLED_REPLY_MIN_BYTES && socket.writableLength === 0) {
+      // `bytes` may be the shared read buffer: the reply is a copy. Nothing is pending on the socket, so no
+      // earlier write still holds the scratch buffer: this copy may overwrite it (no allocation per reply).
+      socket.write((out = this.replyBuffers.scratchCopy(bytes, length)));
+    } else {
+      const copy = this.replyBuffers.copy(bytes, length);
+      socket.write((out = copy.out), copy.done);
+    }
     const offset = conn.bytesReplied;
     conn.replies++;
     conn.bytesReplied += out.length;
     this.deps.recorder.chunk('reply', conn, offset, out, out.length);
-    if (conn.socket.writableLength > MAX_PENDING_REPLY_BYTES) conn.socket.pause();
+    if (socket.writableLength > MAX_PENDING_REPLY_BYTES) socket.pause();
   }
 
   private maybeResume(conn: ConnectionState): void {

@@ -35,4 +35,15 @@ describe('ReplyBuffers', () => {
     expect(big.out.length).toBe(70000);
     expect(pool.idleBytes).toBe(0);
   });
+
+  it('copies a small reply into one scratch buffer, each copy over the last', () => {
+    const pool = new ReplyBuffers(0);
+    const a = pool.scratchCopy(filled(1024, 5), 1000);
+    expect(a.length).toBe(1000);
+    expect(a.every((x) => x === 5)).toBe(true);
+    const b = pool.scratchCopy(filled(7, 6), 7);
+    expect(b.buffer).toBe(a.buffer);
+    expect([...b]).toEqual(new Array(7).fill(6));
+    expect(pool.idleBytes).toBe(0);
+  });
 });

@@ -10,6 +10,7 @@ export const POOLED_REPLY_MIN_BYTES = 4096;
 export class ReplyBuffers {
   private readonly free: Buffer[] = [];
   private freeBytes = 0;
+  private readonly scratch = Buffer.allocUnsafeSlow(POOLED_REPLY_MIN_BYTES);
 
   /** @param keepBytes the most bytes kept in buffers waiting to be used again; past it, released ones are dropped. */
   constructor(private readonly keepBytes: number) {}
@@ -32,6 +33,16 @@ export class ReplyBuffers {
     block.set(bytes.subarray(0, length), 0);
     const kept = block;
     return { out: kept.length === length ? kept : kept.subarray(0, length), done: () => this.release(kept) };
+  }
+
+  /**
+   * A copy of `bytes[0, length)` (length < POOLED_REPLY_MIN_BYTES) in the scratch buffer, which the next
+   * call overwrites. Only for a socket with no write pending: a write that is still pending when the next
+   * reply comes keeps that reply off the scratch (Writable's length is above zero until it completes).
+   */
+  scratchCopy(bytes: Uint8Array, length: number): Buffer {
+    this.scratch.set(length === bytes.length ? bytes : bytes.subarray(0, length), 0);
+    return this.scratch.subarray(0, length);
   }
 
   private release(block: Buffer): void {
