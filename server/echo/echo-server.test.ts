@@ -1,4 +1,5 @@
 // The echo server over real loopback sockets: each read event is one kernel read.
+import net from 'node:net';
 import os from 'node:os';
 import { once } from 'node:events';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -116,6 +117,40 @@ describe('echo server', () => {
     expect(got).toBe(sent.length);
     expect(Buffer.concat(received).equals(sent)).toBe(true);
     socket.destroy();
+  });
+
+  it("keeps a backed-up connection's pending reply intact while another connection is answered", async () => {
+    // The reply that first waits on the backed-up connection was copied into the scratch buffer all
+    // connections share; the other connection's replies must go elsewhere until it has gone out.
+    scope.config.apply({ replyMode: 'echo', bufferSize: 1024 });
+    const pattern = (n: number, seed: number) => Buffer.from(Array.from({ length: n }, (_, i) => (i * seed + (i >>> 10)) & 0xff));
+    const readAll = (socket: net.Socket, n: number) =>
+      new Promise<Buffer>((resolve) => {
+        const parts: Buffer[] = [];
+        let got = 0;
+        socket.on('data', (b: Buffer) => {
+          parts.push(b);
+          got += b.length;
+          if (got >= n) resolve(Buffer.concat(parts));
+        });
+        socket.resume();
+      });
+    const slowSent = pattern(8 * 1024 * 1024, 7);
+    const openedSlow = nextEvent(scope, (e) => e.kind === 'open');
+    const slow = await connectTcp(scope.tcpPort);
+    slow.pause();
+    const slowId = (await openedSlow).connId;
+    const slowServer = [...scope.registry.openConnections()].find((c) => c.id === slowId)!.socket;
+    slow.write(slowSent);
+    await untilTrue('replies queued on the backed-up connection', () => slowServer.writableLength > 0);
+    const quickSent = pattern(256 * 1024, 13);
+    const quick = await connectTcp(scope.tcpPort);
+    const quickBack = readAll(quick, quickSent.length);
+    quick.write(quickSent);
+    expect((await quickBack).equals(quickSent)).toBe(true);
+    expect((await readAll(slow, slowSent.length)).equals(slowSent)).toBe(true);
+    quick.destroy();
+    slow.destroy();
   });
 
   it('logs a client that closes with replies unread as a reset', async () => {

@@ -191,9 +191,11 @@ export class EchoServer {
     // bookkeeping below runs while the kernel delivers it. The reply's bytes are its own, so order is safe.
     if (mode === 'ack') socket.write((out = ackReply(length)));
     else if (length < POOLED_REPLY_MIN_BYTES && socket.writableLength === 0) {
-      // `bytes` may be the shared read buffer: the reply is a copy. Nothing is pending on the socket, so no
-      // earlier write still holds the scratch buffer: this copy may overwrite it (no allocation per reply).
+      // `bytes` may be the shared read buffer: the reply is a copy, into the one scratch buffer of all
+      // connections (no allocation per reply). If the kernel could not take it all at once, the pending
+      // write holds the scratch, and the next reply on any connection must not overwrite it.
       socket.write((out = this.replyBuffers.scratchCopy(bytes, length)));
+      if (socket.writableLength > 0) this.replyBuffers.scratchKept();
     } else {
       const copy = this.replyBuffers.copy(bytes, length);
       socket.write((out = copy.out), copy.done);

@@ -10,7 +10,7 @@ export const POOLED_REPLY_MIN_BYTES = 4096;
 export class ReplyBuffers {
   private readonly free: Buffer[] = [];
   private freeBytes = 0;
-  private readonly scratch = Buffer.allocUnsafeSlow(POOLED_REPLY_MIN_BYTES);
+  private scratch = Buffer.allocUnsafeSlow(POOLED_REPLY_MIN_BYTES);
 
   /** @param keepBytes the most bytes kept in buffers waiting to be used again; past it, released ones are dropped. */
   constructor(private readonly keepBytes: number) {}
@@ -37,12 +37,18 @@ export class ReplyBuffers {
 
   /**
    * A copy of `bytes[0, length)` (length < POOLED_REPLY_MIN_BYTES) in the scratch buffer, which the next
-   * call overwrites. Only for a socket with no write pending: a write that is still pending when the next
-   * reply comes keeps that reply off the scratch (Writable's length is above zero until it completes).
+   * call overwrites: for a write that completes at once, which holds no reference to its bytes afterwards.
+   * A write that did not (its socket's Writable length is above zero after it) keeps the scratch: then
+   * call scratchKept(), and the next copy goes to a new one.
    */
   scratchCopy(bytes: Uint8Array, length: number): Buffer {
     this.scratch.set(length === bytes.length ? bytes : bytes.subarray(0, length), 0);
     return this.scratch.subarray(0, length);
+  }
+
+  /** The last scratch copy's write is pending and holds it: later copies go to a new scratch buffer. */
+  scratchKept(): void {
+    this.scratch = Buffer.allocUnsafeSlow(POOLED_REPLY_MIN_BYTES);
   }
 
   private release(block: Buffer): void {
