@@ -31,13 +31,23 @@ export const IDLE_GC_CHECK_MS = 1000;
 
 let fullGc: (() => void) | null = null;
 
-/** V8's full collection, made callable without starting Node with --expose-gc. */
+/**
+ * V8's full collection, compacting, made callable without starting Node with --expose-gc. Compacting
+ * matters after a flood: its garbage leaves old-space pages mostly empty, and a plain full collection
+ * frees the objects but keeps every page that still holds one (measured after the bench's flood: 23 MB
+ * in use on 43 MB of pages). Moving the survivors together gives the emptied pages back.
+ */
 export function v8FullGc(): void {
   if (fullGc === null) {
     setFlagsFromString('--expose-gc');
     fullGc = runInNewContext('gc') as () => void;
   }
-  fullGc();
+  setFlagsFromString('--compact-on-every-full-gc');
+  try {
+    fullGc();
+  } finally {
+    setFlagsFromString('--no-compact-on-every-full-gc');
+  }
 }
 
 export function startIdleCollector(opts: IdleCollectorOptions): IdleCollector {
