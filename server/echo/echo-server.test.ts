@@ -14,6 +14,35 @@ const HELLOS = ['Hello1\n', 'Hello2\n', 'Hello3\n'];
 const readsOf = (events: StoredEvent[]) => events.filter((e) => e.kind === 'read');
 const bytesRead = (events: StoredEvent[]) => readsOf(events).reduce((n, e) => n + (e.kind === 'read' ? e.length : 0), 0);
 
+/** `n` bytes in which each KiB differs from the one before; `seed` tells two streams apart. */
+const patterned = (n: number, seed: number) => Buffer.from(Array.from({ length: n }, (_, i) => (i * seed + (i >>> 10)) & 0xff));
+
+/** Resumes `socket` and resolves with everything it receives once that is `n` bytes. */
+function readBytes(socket: net.Socket, n: number): Promise<Buffer> {
+  return new Promise((resolve) => {
+    const parts: Buffer[] = [];
+    let got = 0;
+    socket.on('data', (b: Buffer) => {
+      parts.push(b);
+      got += b.length;
+      if (got >= n) resolve(Buffer.concat(parts));
+    });
+    socket.resume();
+  });
+}
+
+/** A client that writes `bytes` and reads nothing until its replies wait in tcpscope's send queue. */
+async function backedUpClient(bytes: Buffer): Promise<net.Socket> {
+  const opened = nextEvent(scope, (e) => e.kind === 'open');
+  const socket = await connectTcp(scope.tcpPort);
+  socket.pause();
+  const { connId } = await opened;
+  const server = [...scope.registry.openConnections()].find((c) => c.id === connId)!.socket;
+  socket.write(bytes);
+  await untilTrue('replies queued behind the unread ones', () => server.writableLength > 0);
+  return socket;
+}
+
 let scope: Tcpscope;
 beforeEach(async () => {
   scope = await startTestScope();
@@ -95,27 +124,11 @@ describe('echo server', () => {
     // A reply written while nothing waits goes out from one scratch buffer; one the kernel cannot take at
     // once must keep its own bytes while the next replies are copied. Each 1 KiB of the stream differs.
     scope.config.apply({ replyMode: 'echo', bufferSize: 1024 });
-    const sent = Buffer.from(Array.from({ length: 8 * 1024 * 1024 }, (_, i) => (i * 7 + (i >>> 10)) & 0xff));
-    const opened = nextEvent(scope, (e) => e.kind === 'open');
-    const socket = await connectTcp(scope.tcpPort);
-    socket.pause();
-    await opened;
-    const server = [...scope.registry.openConnections()][0]!.socket;
-    socket.write(sent);
-    await untilTrue('replies queued behind the unread ones', () => server.writableLength > 0);
-    const received: Buffer[] = [];
-    let got = 0;
-    const all = new Promise<void>((resolve) => {
-      socket.on('data', (b: Buffer) => {
-        received.push(b);
-        got += b.length;
-        if (got >= sent.length) resolve();
-      });
-    });
-    socket.resume();
-    await all;
-    expect(got).toBe(sent.length);
-    expect(Buffer.concat(received).equals(sent)).toBe(true);
+    const sent = patterned(8 * 1024 * 1024, 7);
+    const socket = await backedUpClient(sent);
+    const back = await readBytes(socket, sent.length);
+    expect(back.length).toBe(sent.length);
+    expect(back.equals(sent)).toBe(true);
     socket.destroy();
   });
 
@@ -123,32 +136,14 @@ describe('echo server', () => {
     // The reply that first waits on the backed-up connection was copied into the scratch buffer all
     // connections share; the other connection's replies must go elsewhere until it has gone out.
     scope.config.apply({ replyMode: 'echo', bufferSize: 1024 });
-    const pattern = (n: number, seed: number) => Buffer.from(Array.from({ length: n }, (_, i) => (i * seed + (i >>> 10)) & 0xff));
-    const readAll = (socket: net.Socket, n: number) =>
-      new Promise<Buffer>((resolve) => {
-        const parts: Buffer[] = [];
-        let got = 0;
-        socket.on('data', (b: Buffer) => {
-          parts.push(b);
-          got += b.length;
-          if (got >= n) resolve(Buffer.concat(parts));
-        });
-        socket.resume();
-      });
-    const slowSent = pattern(8 * 1024 * 1024, 7);
-    const openedSlow = nextEvent(scope, (e) => e.kind === 'open');
-    const slow = await connectTcp(scope.tcpPort);
-    slow.pause();
-    const slowId = (await openedSlow).connId;
-    const slowServer = [...scope.registry.openConnections()].find((c) => c.id === slowId)!.socket;
-    slow.write(slowSent);
-    await untilTrue('replies queued on the backed-up connection', () => slowServer.writableLength > 0);
-    const quickSent = pattern(256 * 1024, 13);
+    const slowSent = patterned(8 * 1024 * 1024, 7);
+    const slow = await backedUpClient(slowSent);
+    const quickSent = patterned(256 * 1024, 13);
     const quick = await connectTcp(scope.tcpPort);
-    const quickBack = readAll(quick, quickSent.length);
+    const quickBack = readBytes(quick, quickSent.length);
     quick.write(quickSent);
     expect((await quickBack).equals(quickSent)).toBe(true);
-    expect((await readAll(slow, slowSent.length)).equals(slowSent)).toBe(true);
+    expect((await readBytes(slow, slowSent.length)).equals(slowSent)).toBe(true);
     quick.destroy();
     slow.destroy();
   });

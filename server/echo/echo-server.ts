@@ -184,8 +184,8 @@ export class EchoServer {
   /** Replies to one unit (a read, or a framed message) per the reply mode. */
   reply(conn: ConnectionState, bytes: Uint8Array, length: number): void {
     const mode = this.deps.config.get().replyMode;
-    if (mode === 'none' || conn.socket.destroyed) return;
     const socket = conn.socket;
+    if (mode === 'none' || socket.destroyed) return;
     let out: Buffer;
     // Written before it is recorded: the peer gets the reply as soon as a bare echo would send it, and the
     // bookkeeping below runs while the kernel delivers it. The reply's bytes are its own, so order is safe.
