@@ -120,7 +120,7 @@ export interface TcpscopeHandle extends ServerHandle {
 }
 
 /** As bin/tcpscope.js's shebang and the start script set it (the comment there says why). */
-export const TCPSCOPE_GLIBC_TUNABLES = 'glibc.malloc.trim_threshold=131072:glibc.malloc.mmap_threshold=131072';
+export const TCPSCOPE_GLIBC_TUNABLES = 'glibc.malloc.trim_threshold=131072:glibc.malloc.mmap_threshold=131072:glibc.malloc.arena_max=2';
 
 export async function startTcpscopeProcess(options: TcpscopeSpawnOptions, kind: 'tcpscope' | 'nocapture' = 'tcpscope'): Promise<TcpscopeHandle> {
   if (kind === 'nocapture') options = { ...options, extraArgs: [...(options.extraArgs ?? []), '--no-capture'] };
@@ -128,7 +128,7 @@ export async function startTcpscopeProcess(options: TcpscopeSpawnOptions, kind: 
   await buildServerIfNeeded({ quiet: true });
   await buildWebIfNeeded({ quiet: true });
   // As `npm start` and the `tcpscope` command run it (bin/tcpscope.js says why).
-  const nodeArgs: string[] = ['--max-semi-space-size=4'];
+  const nodeArgs: string[] = ['--max-semi-space-size=2'];
   if (options.cpuProfDir) nodeArgs.push('--cpu-prof', '--cpu-prof-dir', options.cpuProfDir);
   const args = [
     ...nodeArgs,

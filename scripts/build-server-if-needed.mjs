@@ -16,7 +16,8 @@ import { buildFolders, oneAtATime, swapIn } from './swap-build.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const OUT_DIR = path.join(root, 'dist/node');
-const ENTRY = 'server/main.ts';
+/** The server, and the capture thread's entry (started by its URL, so no import reaches it). */
+const ENTRIES = ['server/main.ts', 'server/capture/capture-worker.ts'];
 /** The compiled entry point (what bin/tcpscope.js imports). */
 export const SERVER_MAIN = path.join(OUT_DIR, 'server/main.js');
 const SOURCES = ['server', 'shared', 'tsconfig.json', 'package.json', 'scripts/build-server-if-needed.mjs', 'scripts/swap-build.mjs'];
@@ -41,10 +42,10 @@ function compilerOptions(ts) {
   };
 }
 
-/** Every project file that `entry` imports, directly or not (relative imports only; packages stay packages). */
-function reachableFiles(ts, entry) {
+/** The entries and every project file they import, directly or not (relative imports only; packages stay packages). */
+function reachableFiles(ts, entries) {
   const seen = new Set();
-  const queue = [path.join(root, entry)];
+  const queue = entries.map((entry) => path.join(root, entry));
   while (queue.length > 0) {
     const file = queue.pop();
     if (seen.has(file)) continue;
@@ -74,7 +75,7 @@ async function buildOnce({ quiet = false } = {}) {
   const folders = buildFolders(root, 'node');
   const { fresh } = folders;
   rmSync(fresh, { recursive: true, force: true });
-  const files = reachableFiles(ts, ENTRY);
+  const files = reachableFiles(ts, ENTRIES);
   const errors = [];
   for (const file of files) {
     const rel = path.relative(root, file);

@@ -15,14 +15,14 @@ const dash = args.indexOf('--');
 const flags = dash >= 0 ? args.slice(dash + 1) : [];
 const useTsx = args.slice(0, dash >= 0 ? dash : undefined).includes('--tsx');
 // As npm start runs it: the same Node flags (bin/tcpscope.js says why).
-const entry = useTsx ? ['--import', 'tsx', 'server/main.ts'] : ['--max-semi-space-size=4', 'bin/tcpscope.js'];
+const entry = useTsx ? ['--import', 'tsx', 'server/main.ts'] : ['--max-semi-space-size=2', 'bin/tcpscope.js'];
 const SETTLE_MS = 5000;
 
 const started = Date.now();
 const child = spawn(process.execPath, [...entry, '--http-port', '0', '--tcp-port', '0', ...flags], {
   cwd: root,
   // As bin/tcpscope.js's shebang and the start script set it.
-  env: { ...process.env, GLIBC_TUNABLES: 'glibc.malloc.trim_threshold=131072:glibc.malloc.mmap_threshold=131072' },
+  env: { ...process.env, GLIBC_TUNABLES: 'glibc.malloc.trim_threshold=131072:glibc.malloc.mmap_threshold=131072:glibc.malloc.arena_max=2' },
   stdio: ['ignore', 'pipe', 'inherit'],
 });
 const deadline = setTimeout(() => fail('no "tcpscope dashboard:" line within 60 s'), 60_000);

@@ -120,6 +120,11 @@ export const CAPTURE_DETAIL_SEGMENTS_PER_SEC = 2000;
 export const CAPTURE_DETAIL_BURST_SEGMENTS = 2000;
 /** Connections whose count of summarised segments the capture state lists (the newest). */
 export const CAPTURE_SUMMARY_CONNECTIONS_KEPT = 100;
+/**
+ * Events the capture thread holds while the server's main thread is behind (ten seconds of the detail
+ * budget); past it they are shed and counted in the capture state's `eventsShed`, their frames kept for the pcap.
+ */
+export const CAPTURE_THREAD_PENDING_EVENTS = 20_000;
 
 /** Servers watched at once (--watch, POST /api/watches); more are refused with 400 naming the limit. */
 export const MAX_WATCHES = 8;
@@ -131,3 +136,10 @@ export const WATCH_PREVIEW_BYTES = 64;
 export const WATCH_DETAIL_CALLS_PER_SEC = 2000;
 /** The watch detail budget's burst: this many calls in a row before the rate applies. */
 export const WATCH_DETAIL_BURST_CALLS = 2000;
+
+/** What a pcap download holds at most: the newest frames of each connection within these bounds. */
+export const PCAP_PER_CONNECTION_BYTES = 10 * 1024 * 1024;
+export const PCAP_TOTAL_BYTES = 32 * 1024 * 1024;
+
+/** The reason GET /api/capture gives when tcpscope was started with --no-capture. */
+export const NO_CAPTURE_REASON = 'turned off with --no-capture';

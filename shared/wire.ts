@@ -131,11 +131,16 @@ export const CaptureStateSchema = z.object({
    */
   filterChanges: z.number().int().nonnegative().optional(),
   handoverDuplicates: z.number().int().nonnegative().optional(),
+  /**
+   * Segment and sample events the capture could not hand to the event store because the server was that
+   * far behind (CAPTURE_THREAD_PENDING_EVENTS waiting): counted here, their frames still in the pcap.
+   */
+  eventsShed: z.number().int().nonnegative().optional(),
 });
 export type CaptureState = z.infer<typeof CaptureStateSchema>;
 
-/** The reason GET /api/capture gives when tcpscope was started with --no-capture. */
-export const NO_CAPTURE_REASON = 'turned off with --no-capture';
+// Defined in limits.ts, which imports nothing: the capture thread needs them without the schemas above.
+export { NO_CAPTURE_REASON } from './limits.ts';
 
 /** What the capture hands to the recorder: an event before the recorder gives it its `seq`. */
 /**
@@ -152,6 +157,4 @@ export const PcapQuerySchema = z.strictObject({
 });
 export type PcapQuery = z.infer<typeof PcapQuerySchema>;
 
-/** What a pcap download holds at most: the newest frames of each connection within these bounds. */
-export const PCAP_PER_CONNECTION_BYTES = 10 * 1024 * 1024;
-export const PCAP_TOTAL_BYTES = 32 * 1024 * 1024;
+export { PCAP_PER_CONNECTION_BYTES, PCAP_TOTAL_BYTES } from './limits.ts';

@@ -13,7 +13,7 @@ describe('the Node flags tcpscope runs with', () => {
     expect(shebang).not.toBeNull();
     const tunables = shebang![1]!;
     const flags = shebang![2]!.trim().split(' ');
-    expect(flags).toContain('--max-semi-space-size=4');
+    expect(flags).toContain('--max-semi-space-size=2');
     expect(tunables).toContain('glibc.malloc.trim_threshold=');
     const start = (JSON.parse(read('package.json')) as { scripts: { start: string } }).scripts.start;
     expect(start).toBe(`GLIBC_TUNABLES=${tunables} node ${flags.join(' ')} bin/tcpscope.js`);

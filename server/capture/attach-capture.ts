@@ -7,6 +7,7 @@ import type { Recorder } from '../events/recorder.ts';
 import type { NewEvent } from '../events/stored-event.ts';
 import type { LiveHub } from '../live/live-hub.ts';
 import { createCaptureService, type CaptureService } from './capture-service.ts';
+import { createCaptureThread } from './capture-thread.ts';
 import type { GateOptions } from './segment-gate.ts';
 
 /** Reads and writes nudge the sampler at most this often: one comparison per event in between. */
@@ -30,7 +31,10 @@ export interface AttachCaptureOptions {
 
 export function attachCapture(opts: AttachCaptureOptions): CaptureService {
   const { registry, recorder, hub } = opts;
-  const capture = createCaptureService({
+  // With capture on, its per-frame work runs on a thread of its own (capture-thread.ts); without, only
+  // the socket sampling is left, a few ss runs a second, which the main thread does itself.
+  const create = opts.enabled ? createCaptureThread : createCaptureService;
+  const capture = create({
     port: opts.port,
     watchedPorts: opts.watchedPorts ?? [],
     enabled: opts.enabled,

@@ -131,9 +131,9 @@ function tcpdumpFlags(s: UnsequencedSegment): string {
     .join('');
 }
 
-function checkExport(h: Harness, connId: number): void {
+async function checkExport(h: Harness, connId: number): Promise<void> {
   const segs = ofConn(h.segments(), connId);
-  const lines = tcpdumpRead(h.svc.pcapFor(connId)!);
+  const lines = tcpdumpRead(Buffer.from((await h.svc.pcapFor(connId))!));
   expect(lines).toHaveLength(segs.length);
   lines.forEach((line, i) => {
     const s = segs[i]!;
@@ -213,8 +213,8 @@ describe('capture service (real tcpdump on lo)', () => {
       expect(st).toMatchObject({ active: true, framesMalformed: 0, framesUnmatched: 0, restarts: 0 });
       expect(st.framesSeen).toBe(segs.length);
 
-      checkExport(h, 1);
-      expect(h.svc.pcapFor(99)).toBeUndefined();
+      await checkExport(h, 1);
+      expect(await h.svc.pcapFor(99)).toBeUndefined();
     },
     TIMEOUT,
   );
@@ -237,8 +237,8 @@ describe('capture service (real tcpdump on lo)', () => {
       expect(hello6).toMatchObject({ relativeSeq: 1, payloadLength: 7, ipHeaderLength: 40 });
       expect(hello6.ipTotalLength - 40 - hello6.tcpHeaderLength).toBe(7);
       expect(v4[0]).toMatchObject({ flags: ['SYN'], relativeSeq: 0 });
-      checkExport(h, 1);
-      checkExport(h, 2);
+      await checkExport(h, 1);
+      await checkExport(h, 2);
     },
     TIMEOUT,
   );
@@ -260,7 +260,7 @@ describe('capture service (real tcpdump on lo)', () => {
       const rst = ofConn(h.segments(), 1).find((s) => has(s, 'RST'))!;
       expect(rst).toMatchObject({ direction: 'c2s', relativeSeq: 8, payloadLength: 0 });
       expect(ofConn(h.segments(), 1).some((s) => s.direction === 'c2s' && has(s, 'FIN'))).toBe(false);
-      checkExport(h, 1);
+      await checkExport(h, 1);
     },
     TIMEOUT,
   );
@@ -289,13 +289,14 @@ describe('capture service (real tcpdump on lo)', () => {
         ports: [h.port],
         filterChanges: 0,
         handoverDuplicates: 0,
+        eventsShed: 0,
       });
       expect(changes.at(-1)).toEqual(h.svc.state());
       // The echo server and the socket samples go on without capture.
       expect(await tutorialClient(h.port, '127.0.0.1', () => h.svc.sampleNow())).toBe('Received: 7');
       expect(h.segments()).toEqual([]);
       expect(h.samples().length).toBeGreaterThan(0);
-      expect(h.svc.pcapFor(1)).toBeUndefined();
+      expect(await h.svc.pcapFor(1)).toBeUndefined();
     },
     TIMEOUT,
   );
@@ -330,7 +331,7 @@ describe('capture service (real tcpdump on lo)', () => {
       expect(events).toEqual([]);
       svc.notifyOpen({ id: 5, localAddress: '127.0.0.1', localPort: 7, remoteAddress: '::ffff:127.0.0.1', remotePort: 40001 });
       expect(events).toEqual([expect.objectContaining({ kind: 'segment', connId: 5, t: 2000, direction: 'c2s', flags: ['SYN'] })]);
-      expect(svc.pcapFor(5)!.length).toBe(24 + 16 + good.length);
+      expect((await svc.pcapFor(5))!.length).toBe(24 + 16 + good.length);
     },
     TIMEOUT,
   );
@@ -361,7 +362,7 @@ describe('capture service (real tcpdump on lo)', () => {
       expect(shown.filter((s) => has(s, 'SYN'))).toHaveLength(2);
       expect(fins()).toHaveLength(2);
       // The pcap download has every frame of the connection, summarised ones included.
-      expect(tcpdumpRead(h.svc.pcapFor(1)!)).toHaveLength(shown.length + summarised);
+      expect(tcpdumpRead(Buffer.from((await h.svc.pcapFor(1))!))).toHaveLength(shown.length + summarised);
     },
     TIMEOUT,
   );
@@ -383,6 +384,7 @@ describe('capture service (real tcpdump on lo)', () => {
       ports: [h.port],
       filterChanges: 0,
       handoverDuplicates: 0,
+      eventsShed: 0,
     });
     expect(NO_CAPTURE_REASON).toBe('turned off with --no-capture');
   });

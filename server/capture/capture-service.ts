@@ -2,7 +2,8 @@
 // connections the echo server accepted (and of the watched servers' connections), ss's view of their
 // sockets becomes `sample` events, and each connection's frames are kept for a pcap download. Knows
 // nothing of HTTP: the server wires it in.
-import { NO_CAPTURE_REASON, type CaptureState, type UnsequencedWireEvent } from '../../shared/wire.ts';
+import { NO_CAPTURE_REASON } from '../../shared/limits.ts';
+import type { CaptureState, UnsequencedWireEvent } from '../../shared/wire.ts';
 import { createFrameStore, type FrameStoreLimits, type StoredFrame } from './frame-store.ts';
 import { decodeFrame } from './packet-decode.ts';
 import { createSegmentTracker, type ConnectionTuple, type TrackerLimits } from './segment-tracker.ts';
@@ -61,9 +62,12 @@ export interface CaptureService {
   notifyClose(connId: number): void;
   /** Data moved (a read or a write): sample at the fast rate for a while, even without capture. */
   notifyActivity(): void;
+  /** The state as last heard (on the capture thread's side of it: as of its last batch or change). */
   state(): CaptureState;
+  /** The state now, every count up to date (the capture thread is asked). */
+  stateNow(): Promise<CaptureState>;
   /** A pcap file of the connection's kept frames, or undefined when none are kept. */
-  pcapFor(connId: number): Buffer | undefined;
+  pcapFor(connId: number): Promise<Uint8Array | undefined>;
   /** True once tcpdump listens; false if capture is off or gave up. Await it before traffic that must be seen. */
   whenListening(): Promise<boolean>;
   /** Drops the kept frames of a connection that a new session forgot. */
@@ -331,6 +335,8 @@ export function createCaptureService(opts: CaptureServiceOptions): CaptureServic
       ports: [...ports],
       filterChanges,
       handoverDuplicates: duplicatesDropped,
+      // Only a capture thread sheds (capture-worker.ts); here every event goes straight to the store.
+      eventsShed: 0,
     };
   }
 
@@ -366,7 +372,8 @@ export function createCaptureService(opts: CaptureServiceOptions): CaptureServic
     notifyActivity() {
       sampler?.nudge();
     },
-    pcapFor: (connId) => frames.pcapOf(connId),
+    stateNow: () => Promise.resolve(state()),
+    pcapFor: (connId) => Promise.resolve(frames.pcapOf(connId)),
     forget: (connId) => frames.forget(connId),
     whenListening,
     sampleNow: () => sampler?.sampleOnce() ?? Promise.resolve(),

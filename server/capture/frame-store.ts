@@ -4,7 +4,7 @@
 // per-frame objects for the garbage collector to chase. Bounded twice, in bytes allocated: the newest
 // `perConnBytes` of each connection and `totalBytes` over all of them. Whole blocks are evicted, oldest
 // first (the oldest block anywhere when the total is over); a connection with no block left is forgotten.
-import { PCAP_PER_CONNECTION_BYTES, PCAP_TOTAL_BYTES } from '../../shared/wire.ts';
+import { PCAP_PER_CONNECTION_BYTES, PCAP_TOTAL_BYTES } from '../../shared/limits.ts';
 import { PCAP_RECORD_HEADER_BYTES } from './pcap-reader.ts';
 import { type PcapFrame, pcapGlobalHeader } from './pcap-writer.ts';
 

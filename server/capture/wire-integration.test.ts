@@ -257,7 +257,9 @@ describe('the wire view in tcpscope (real tcpdump, real ss)', () => {
     expect(await scope.capture.whenListening()).toBe(true);
     await ws.waitFor((m) => (m.type === 'capture' && m.state.active) || (m.type === 'snapshot' && m.capture?.active === true));
     await scope.capture.stop();
-    const off = await ws.waitFor((m) => m.type === 'capture' && !m.state.active);
+    // The page heard "waiting for tcpdump" before it turned active (the capture thread starts after the
+    // page may connect): the state it hears after the stop is the one that counts.
+    const off = await ws.waitFor((m) => m.type === 'capture' && !m.state.active && m.state.reason !== 'waiting for tcpdump to start listening');
     expect(off).toMatchObject({ type: 'capture', state: { active: false, reason: 'capture stopped' } });
 
     const quiet = await startTestScope({ capture: false });
@@ -276,6 +278,7 @@ describe('the wire view in tcpscope (real tcpdump, real ss)', () => {
       ports: [quiet.tcpPort],
       filterChanges: 0,
       handoverDuplicates: 0,
+      eventsShed: 0,
     });
   });
 });

@@ -32,6 +32,12 @@ describe('evicted connections in the wire view', () => {
 
       const old = await burst(scope, 3);
       expect(old).toMatchObject({ writes: 3, bytesWritten: 21, reads: 1, bytesRead: 21, replies: 1, bytesReplied: 12 });
+      // The capture hands its segments over on a thread of its own, after the connection's own events: a
+      // later connection's first segment is the sign that every one of the first connection's is in
+      // (tcpdump delivers in capture order), so the big burst's events come after them all.
+      const later = nextEvent(scope, (e) => e.kind === 'segment' && e.connId > old.id, 'a segment of a later connection');
+      await burst(scope, 1);
+      await later;
       await burst(scope, 400);
       // The store has wrapped past every event of the first connection (but, maybe, its last socket sample:
       // ss looks once more after a close, whenever its next look comes).

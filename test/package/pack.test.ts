@@ -52,7 +52,7 @@ describe('the packed package, installed into an empty folder', () => {
     expect(existsSync(path.join(installed, 'dist/web/index.html'))).toBe(true);
     expect(existsSync(path.join(installed, 'dist/node/server/main.js'))).toBe(true);
     expect(existsSync(path.join(installed, 'server')), 'no TypeScript sources shipped').toBe(false);
-    expect(readFileSync(path.join(installed, 'bin/tcpscope.js'), 'utf8')).toMatch(/^#!\/usr\/bin\/env -S GLIBC_TUNABLES=\S+ node --max-semi-space-size=4\n/);
+    expect(readFileSync(path.join(installed, 'bin/tcpscope.js'), 'utf8')).toMatch(/^#!\/usr\/bin\/env -S GLIBC_TUNABLES=\S+ node --max-semi-space-size=2\n/);
   });
 
   describe('tcpscope --http-port 0 --tcp-port 0 --no-capture', () => {
