@@ -64,9 +64,10 @@ export function createCaptureThread(opts: CaptureServiceOptions): CaptureService
   worker.on('message', (m: FromCaptureThread) => {
     switch (m.type) {
       case 'events':
+        // Taken in first: the count of batches in flight must not depend on what the store does with them.
+        Atomics.sub(unread, 0, 1);
         state = m.state;
         for (let i = 0; i < m.events.length; i++) emit(m.events[i]!);
-        Atomics.sub(unread, 0, 1);
         break;
       case 'state':
         state = m.state;
