@@ -88,6 +88,35 @@ describe('the packed package, installed into an empty folder', () => {
     });
   });
 
+  describe('tcpscope --http-port 0 --tcp-port 0, the wire capture on (the compiled capture thread)', () => {
+    let run: RunningCommand;
+
+    beforeAll(async () => {
+      run = await startInstalled(pkg, ['--http-port', '0', '--tcp-port', '0']);
+    });
+
+    afterAll(async () => {
+      if (run && run.child.exitCode === null && run.child.signalCode === null) process.kill(-run.child.pid!, 'SIGKILL');
+    });
+
+    it('captures the tutorial’s one segment of 21 bytes on its own thread, and stops with exit status 0', async () => {
+      // The state is asked of the capture thread: active once its tcpdump listens (the thread's file is in the install).
+      await until(async () => ((await (await fetch(`${run.httpUrl}/api/capture`)).json()) as { active: boolean }).active, 20_000, 'the capture to listen');
+      expect(await tutorialBurst(run.tcpPort)).toBe('Received: 21');
+      const data = await until(
+        async () => {
+          const segs = (await (await fetch(`${run.httpUrl}/api/events?kind=segment`)).json()) as { direction: string; payloadLength: number }[];
+          return segs.find((e) => e.direction === 'c2s' && e.payloadLength > 0);
+        },
+        20_000,
+        'the data segment',
+      );
+      expect(data.payloadLength).toBe(21);
+      const { code, signal } = await run.stop();
+      expect({ code, signal }, run.output()).toEqual({ code: 0, signal: null });
+    });
+  });
+
   describe('tcpscope --watch PORT, run from the install folder against a real server', () => {
     let srv: ServerProcess;
     let run: RunningCommand;
