@@ -102,6 +102,9 @@ interface Leaving {
 
 export { NO_CAPTURE_REASON };
 
+/** Two sets of ports hold the same ports (in any order). */
+export const samePorts = (a: ReadonlySet<number>, b: ReadonlySet<number>): boolean => a.size === b.size && [...a].every((p) => b.has(p));
+
 export function createCaptureService(opts: CaptureServiceOptions): CaptureService {
   const { port, emit } = opts;
   // The echo port and the watched ones; changed in place, so the tracker, the peek and the sampler follow.
@@ -217,7 +220,7 @@ export function createCaptureService(opts: CaptureServiceOptions): CaptureServic
   let sourcePorts: ReadonlySet<number> = new Set(ports);
   /** Called when a new capture takes over (whenListening waits for the one whose filter is `ports`). */
   const sourceWaiters: (() => void)[] = [];
-  const filterIsCurrent = (): boolean => sourcePorts.size === ports.size && [...ports].every((p) => sourcePorts.has(p));
+  const filterIsCurrent = (): boolean => samePorts(sourcePorts, ports);
 
   /** True once a capture with the current filter listens; false if capture is off or gave up. */
   async function whenListening(): Promise<boolean> {
@@ -275,7 +278,7 @@ export function createCaptureService(opts: CaptureServiceOptions): CaptureServic
 
   function setWatchedPorts(list: readonly number[]): void {
     const next = new Set<number>([port, ...list]);
-    if (next.size === ports.size && [...next].every((p) => ports.has(p))) return;
+    if (samePorts(next, ports)) return;
     const before: ReadonlySet<number> = new Set(ports);
     ports.clear();
     for (const p of next) ports.add(p);

@@ -38,6 +38,5 @@ export type FromCaptureThread =
  * gathering (bounded below) and sends once the main thread catches up.
  */
 export const CAPTURE_THREAD_BATCHES_IN_FLIGHT = 64;
-export { CAPTURE_THREAD_PENDING_EVENTS } from '../../shared/limits.ts';
 /** A batch goes at most this often under load; an event after a quiet spell goes at once. */
 export const CAPTURE_THREAD_BATCH_MS = 5;

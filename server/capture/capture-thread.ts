@@ -7,13 +7,15 @@
 import { Worker } from 'node:worker_threads';
 import { NO_CAPTURE_REASON } from '../../shared/limits.ts';
 import type { CaptureState } from '../../shared/wire.ts';
-import type { CaptureService, CaptureServiceOptions } from './capture-service.ts';
+import { samePorts, type CaptureService, type CaptureServiceOptions } from './capture-service.ts';
 import { DEFAULT_GATE_OPTIONS } from './segment-gate.ts';
 import type { CaptureQuery, CaptureThreadOptions, FromCaptureThread, ToCaptureThread } from './capture-thread-protocol.ts';
 
 type Pending = { resolve(value: FromCaptureThreadAnswer): void };
 type FromCaptureThreadAnswer = Extract<FromCaptureThread, { type: 'answer' }>['value'];
-type QueryType = CaptureQuery['type'];
+/** A question without its id (ask() gives it one), each kind of it on its own. */
+type WithoutId<Q> = Q extends unknown ? Omit<Q, 'id'> : never;
+type Question = WithoutId<CaptureQuery>;
 
 /**
  * The worker: the compiled file next to this one (npm start), or, when the sources run (tests), a line
@@ -96,14 +98,12 @@ export function createCaptureThread(opts: CaptureServiceOptions): CaptureService
   const send = (m: ToCaptureThread): void => {
     if (alive) worker.postMessage(m);
   };
-  function ask(type: Exclude<QueryType, 'pcap'>): Promise<FromCaptureThreadAnswer>;
-  function ask(type: 'pcap', connId: number): Promise<FromCaptureThreadAnswer>;
-  function ask(type: QueryType, connId?: number): Promise<FromCaptureThreadAnswer> {
+  function ask(q: Question): Promise<FromCaptureThreadAnswer> {
     if (!alive) return Promise.resolve(null);
     const id = nextId++;
     return new Promise((resolve) => {
       waiting.set(id, { resolve });
-      worker.postMessage(type === 'pcap' ? { type, id, connId: connId! } : { type, id });
+      worker.postMessage({ ...q, id });
     });
   }
 
@@ -112,7 +112,7 @@ export function createCaptureThread(opts: CaptureServiceOptions): CaptureService
     stop() {
       stopped ??= (async () => {
         // Its tcpdump is stopped and its last events are in (they come before the answer); then it goes.
-        await ask('stop');
+        await ask({ type: 'stop' });
         alive = false;
         await worker.terminate();
       })();
@@ -127,24 +127,24 @@ export function createCaptureThread(opts: CaptureServiceOptions): CaptureService
     notifyActivity: () => send({ type: 'activity' }),
     state: () => state,
     async stateNow() {
-      const s = await ask('state');
+      const s = await ask({ type: 'state' });
       if (s !== null && typeof s === 'object' && !(s instanceof Uint8Array)) state = s;
       return state;
     },
     async pcapFor(connId) {
-      const p = await ask('pcap', connId);
+      const p = await ask({ type: 'pcap', connId });
       return p instanceof Uint8Array ? p : undefined;
     },
     async whenListening() {
-      return (await ask('listening')) === true;
+      return (await ask({ type: 'listening' })) === true;
     },
     forget: (connId) => send({ type: 'forget', connId }),
     async sampleNow() {
-      await ask('sample');
+      await ask({ type: 'sample' });
     },
     setWatchedPorts(list) {
       const next = new Set<number>([opts.port, ...list]);
-      if (next.size === ports.size && [...next].every((p) => ports.has(p))) return;
+      if (samePorts(next, ports)) return;
       ports.clear();
       for (const p of next) ports.add(p);
       send({ type: 'ports', ports: [...list] });

@@ -3,12 +3,12 @@
 // capture-thread.ts, which speaks for it on the main thread; what they say is capture-thread-protocol.ts.
 import { parentPort, workerData } from 'node:worker_threads';
 import type { CaptureState } from '../../shared/wire.ts';
+import { CAPTURE_THREAD_PENDING_EVENTS } from '../../shared/limits.ts';
 import { createCaptureService } from './capture-service.ts';
 import { createEventBatches } from './event-batches.ts';
 import {
   CAPTURE_THREAD_BATCH_MS,
   CAPTURE_THREAD_BATCHES_IN_FLIGHT,
-  CAPTURE_THREAD_PENDING_EVENTS,
   type CaptureQuery,
   type CaptureThreadOptions,
   type FromCaptureThread,
