@@ -33,6 +33,12 @@ function startWorker(workerData: unknown): Worker {
   return new Worker(boot, { ...options, eval: true });
 }
 
+/**
+ * How long a stop waits for the thread's answer: its tcpdump's own stop takes at most 4 s (the signal's
+ * grace, then its stream's), so past this the thread is stuck and is ended without it.
+ */
+export const CAPTURE_THREAD_STOP_MS = 6000;
+
 export function createCaptureThread(opts: CaptureServiceOptions): CaptureService {
   const { emit, onStateChange, ...rest } = opts;
   const options: CaptureThreadOptions = rest;
@@ -111,8 +117,11 @@ export function createCaptureThread(opts: CaptureServiceOptions): CaptureService
     start: () => send({ type: 'start' }),
     stop() {
       stopped ??= (async () => {
-        // Its tcpdump is stopped and its last events are in (they come before the answer); then it goes.
-        await ask({ type: 'stop' });
+        // Its tcpdump is stopped and its last events are in (they come before the answer); then it goes. A
+        // thread that does not answer in time goes anyway: a shutdown never waits on the capture.
+        let bound: NodeJS.Timeout | undefined;
+        await Promise.race([ask({ type: 'stop' }), new Promise((resolve) => (bound = setTimeout(resolve, CAPTURE_THREAD_STOP_MS)))]);
+        clearTimeout(bound);
         alive = false;
         await worker.terminate();
       })();
