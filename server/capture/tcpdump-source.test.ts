@@ -1,12 +1,14 @@
+import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { buildFrame } from './frame-builder.ts';
 import { LINKTYPE_ETHERNET, type PcapRecord } from './pcap-reader.ts';
 import { writePcap } from './pcap-writer.ts';
-import { captureFilter, createTcpdumpSource, tcpdumpCommand, type SourceState } from './tcpdump-source.ts';
+import { CAPTURE_PIPE_BYTES, captureFilter, createTcpdumpSource, tcpdumpCommand, type SourceState } from './tcpdump-source.ts';
 import { ssFilter } from './ss-sampler.ts';
 
 const quick = { initialMs: 1, maxMs: 4, maxAttempts: 3, stableMs: 60_000 };
 const node = (script: string) => [process.execPath, '-e', script];
+const hasPerl = spawnSync('sh', ['-c', 'command -v perl'], { stdio: 'ignore' }).status === 0;
 
 describe('tcpdump source', () => {
   it('says how to install tcpdump when it is missing', async () => {
@@ -75,6 +77,55 @@ describe('tcpdump source', () => {
     expect(got.map((r) => r.tsSec)).toEqual([101, 102, 103]);
     await src.stop();
     expect(src.state()).toEqual({ active: false, reason: 'capture stopped', restarts: 0, droppedByKernel: 0 });
+  });
+
+  it.skipIf(!hasPerl)('reads its FIFO, enlarged to 1 MiB, in naps between reads, and loses no record (needs perl)', async () => {
+    // 20,000 records in 200 writes, each in a turn of its own: the reader empties the pipe many times and
+    // naps after each, while the writes go on filling it.
+    const n = 20_000;
+    const frames = Array.from({ length: n / 200 }, (_, i) => ({ tsSec: i, tsNsec: 0, data: buildFrame({ payload: `burst ${i}\n` }), originalLength: 0 }));
+    const burst = writePcap(LINKTYPE_ETHERNET, frames);
+    const header = burst.subarray(0, 24).toString('base64');
+    const records = burst.subarray(24).toString('base64');
+    let got = 0;
+    let inOrder = true;
+    let allIn!: () => void;
+    const done = new Promise<void>((r) => (allIn = r));
+    const src = createTcpdumpSource({
+      port: 1,
+      command: node(
+        `const h=Buffer.from('${header}','base64'),r=Buffer.from('${records}','base64');process.stdout.write(h);` +
+          `let k=0;const next=()=>{if(k++<200){process.stdout.write(r);setImmediate(next)}};next();setInterval(()=>{},1e6)`,
+      ),
+      onRecord: (r) => {
+        inOrder &&= r.tsSec === got % (n / 200);
+        if (++got === n) allIn();
+      },
+    });
+    src.start();
+    await done;
+    expect(inOrder).toBe(true);
+    expect(src.stats().pipeBytes).toBe(CAPTURE_PIPE_BYTES);
+    expect(src.stats().naps).toBeGreaterThan(0);
+    expect(src.state()).toEqual({ active: true, reason: null, restarts: 0, droppedByKernel: 0 });
+    await src.stop();
+    expect(got).toBe(n);
+  });
+
+  it('reads a stream that is no pipe (its stdout socket pair) without napping', async () => {
+    const header = writePcap(LINKTYPE_ETHERNET, [{ tsSec: 1, tsNsec: 0, data: buildFrame({ payload: 'x' }), originalLength: 0 }]).toString('base64');
+    let seen!: () => void;
+    const one = new Promise<void>((r) => (seen = r));
+    const src = createTcpdumpSource({
+      port: 1,
+      fifo: false,
+      command: node(`process.stdout.write(Buffer.from('${header}','base64'));setInterval(()=>{},1e6)`),
+      onRecord: () => seen(),
+    });
+    src.start();
+    await one;
+    expect(src.stats()).toEqual({ pipeBytes: 0, naps: 0 });
+    await src.stop();
   });
 
   it('reports the packets the kernel dropped, as tcpdump counts them, when the count changes', async () => {
