@@ -25,7 +25,7 @@ function runWrapped(argv: string[], pipeBytes?: number): Promise<{ code: number 
   let out = '';
   let err = '';
   stream.setEncoding('utf8').on('data', (s: string) => (out += s));
-  proc.stderr.setEncoding('utf8').on('data', (s: string) => (err += s));
+  proc.stderr!.setEncoding('utf8').on('data', (s: string) => (err += s));
   const streamEnded = new Promise<void>((r) => stream.once('close', () => r()));
   return new Promise((resolve) => proc.once('close', (code) => void streamEnded.then(() => resolve({ code, out, err }))));
 }
