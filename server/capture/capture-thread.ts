@@ -34,10 +34,11 @@ function startWorker(workerData: unknown): Worker {
 }
 
 /**
- * How long a stop waits for the thread's answer: its tcpdump's own stop takes at most 4 s (the signal's
- * grace, then its stream's), so past this the thread is stuck and is ended without it.
+ * How long a stop waits for the thread's answer. Its tcpdump's own stop ends within the signal's grace
+ * (1.5 s, then the group is killed and the stream ends with it), so past this the thread is stuck and is
+ * ended without it; well inside main.ts's 4.5 s guard on a whole shutdown.
  */
-export const CAPTURE_THREAD_STOP_MS = 6000;
+export const CAPTURE_THREAD_STOP_MS = 3000;
 
 export function createCaptureThread(opts: CaptureServiceOptions): CaptureService {
   const { emit, onStateChange, ...rest } = opts;

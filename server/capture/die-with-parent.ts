@@ -5,6 +5,10 @@
 // that happened, or stop() closed it), a watcher in the sh kills tcpdump. Signals sent to the sh are passed on
 // (SIGUSR1 too: it asks tcpdump for its drop counts, and left to sh's default it would end the sh);
 // tcpdump's exit status (or signal) becomes the sh's, and a missing or non-executable program exits 127 / 126.
+// The traps are set before the program starts: a SIGTERM that came between the two (a stop right after a
+// start, as on a quick shutdown) ended the sh alone and left tcpdump running, holding our pipes open. One that
+// reaches the program's fork before its exec is still lost (it runs the sh's trap there, which the exec
+// forgets), so tcpdump-source.ts's stop sends it again, and past a grace kills the sh's process group.
 //
 // The same sh can first enlarge the pipe the program writes into (its stdout): Linux lets any process resize
 // a pipe it holds (fcntl F_SETPIPE_SZ, up to /proc/sys/fs/pipe-max-size, 1 MiB by default), but Node has no
@@ -30,14 +34,16 @@ const SCRIPT = `
 n=$1; shift
 command -v "$1" >/dev/null 2>&1 || { echo "$1: not found" >&2; exit 127; }
 exec 3<&0
+p= t=
+trap 't=1; [ -n "$p" ] && kill -TERM $p 2>/dev/null' TERM INT HUP
+trap '[ -n "$p" ] && kill -USR1 $p 2>/dev/null' USR1
 if [ "$n" -gt 0 ] && command -v perl >/dev/null 2>&1; then
   perl -e '${PERL}' "$n" "$@" 0</dev/null 3<&- &
 else
   "$@" 0</dev/null 3<&- &
 fi
 p=$!
-trap 'kill -TERM $p 2>/dev/null' TERM INT HUP
-trap 'kill -USR1 $p 2>/dev/null' USR1
+[ -n "$t" ] && kill -TERM $p 2>/dev/null
 ( read -r _ <&3; kill -TERM $p 2>/dev/null ) 0</dev/null &
 w=$!
 exec 3<&-

@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { buildFrame } from './frame-builder.ts';
 import { LINKTYPE_ETHERNET, type PcapRecord } from './pcap-reader.ts';
@@ -9,6 +10,23 @@ import { ssFilter } from './ss-sampler.ts';
 const quick = { initialMs: 1, maxMs: 4, maxAttempts: 3, stableMs: 60_000 };
 const node = (script: string) => [process.execPath, '-e', script];
 const hasPerl = spawnSync('sh', ['-c', 'command -v perl'], { stdio: 'ignore' }).status === 0;
+
+/** The pids of the running processes whose command line holds `marker` (from /proc: no ps needed). */
+function processesNamed(marker: string): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      // A zombie (state Z) has exited and waits only for its parent to read its status.
+      if (cmdline.includes(marker) && !/^\d+ \(.*\) Z /.test(stat)) pids.push(Number(entry));
+    } catch {
+      // Gone between the listing and the read.
+    }
+  }
+  return pids;
+}
 
 describe('tcpdump source', () => {
   it('says how to install tcpdump when it is missing', async () => {
@@ -126,6 +144,34 @@ describe('tcpdump source', () => {
     await one;
     expect(src.stats()).toEqual({ pipeBytes: 0, naps: 0 });
     await src.stop();
+  });
+
+  it('stops a program that ignores SIGTERM: past the grace its whole group is killed, and nothing is left running', async () => {
+    // The program keeps our pipes (its stderr, its stream) open: killing its sh alone would leave stop()
+    // waiting on them for ever. A SIGTERM lost in a race looks just like this to the stop.
+    const marker = `tcpscope-test-deaf-${process.pid}`;
+    const src = createTcpdumpSource({
+      port: 1,
+      command: ['sh', '-c', 'trap "" TERM; echo "listening on lo" >&2; exec sleep 1000', marker],
+      onRecord: () => {},
+    });
+    src.start();
+    expect(await src.whenListening()).toBe(true);
+    await src.stop();
+    expect(processesNamed(marker)).toEqual([]);
+    expect(src.state()).toMatchObject({ active: false, reason: 'capture stopped' });
+  });
+
+  it('stops cleanly however soon after its start the stop comes: no program or wrapper outlives it', async () => {
+    const marker = `tcpscope-test-quick-${process.pid}`;
+    for (let round = 0; round < 20; round++) {
+      const src = createTcpdumpSource({ port: 1, command: ['sh', '-c', 'echo "listening on lo" >&2; exec sleep 1000', marker], onRecord: () => {} });
+      src.start();
+      // Alternately at once (the sh may not have started its program yet) and once it listens.
+      if (round % 2 === 1) await src.whenListening();
+      await src.stop();
+      expect(processesNamed(marker), `round ${round}`).toEqual([]);
+    }
   });
 
   it('reports the packets the kernel dropped, as tcpdump counts them, when the count changes', async () => {

@@ -69,7 +69,8 @@ const STDERR_KEPT = 2048;
 /** How often tcpdump is asked (SIGUSR1) for its counts, to learn how many packets the kernel dropped. */
 const STATS_EVERY_MS = 1000;
 const STATS_LINE = /(\d+) packets? dropped by kernel/g;
-const STOP_GRACE_MS = 2000;
+const STOP_GRACE_MS = 1500;
+const STOP_RESEND_MS = 100;
 /** tcpdump's stream is read into one buffer of this size, reused: no allocation per pipe read (see run()). */
 const PIPE_READ_BYTES = 128 * 1024;
 /**
@@ -113,6 +114,16 @@ export function tcpdumpCommand(ports: number | readonly number[], iface = 'lo'):
   //   moment the packets wait there instead of being dropped (2 MiB, the default, dropped 2% of the frames
   //   of a stream at buffer 1024, reply echo; 16 MiB none).
   return ['tcpdump', '-i', iface, '-U', '--immediate-mode', '-B', '16384', '-n', '-s', String(CAPTURE_SNAPLEN), '-w', '-', captureFilter(ports)];
+}
+
+/** SIGKILL to a child's process group (it was spawned detached, as its leader); nothing if it is gone. */
+function killGroup(proc: ChildProcess): void {
+  if (proc.pid === undefined) return;
+  try {
+    process.kill(-proc.pid, 'SIGKILL');
+  } catch {
+    // ESRCH: every process of the group has exited already.
+  }
 }
 
 export function createTcpdumpSource(opts: TcpdumpSourceOptions): TcpdumpSource {
@@ -166,7 +177,8 @@ export function createTcpdumpSource(opts: TcpdumpSourceOptions): TcpdumpSource {
     stats.pipeBytes = 0;
     let proc: ChildProcess;
     try {
-      proc = spawn(file, args, { stdio: ['pipe', fifo?.writeFd ?? 'pipe', 'pipe'] });
+      // A process group of its own: a stop that must force its way ends the program with the sh (see stop()).
+      proc = spawn(file, args, { stdio: ['pipe', fifo?.writeFd ?? 'pipe', 'pipe'], detached: true });
     } catch (err) {
       if (fifo !== null) closeSync(fifo.readFd);
       throw err;
@@ -308,12 +320,19 @@ export function createTcpdumpSource(opts: TcpdumpSourceOptions): TcpdumpSource {
       const proc = child;
       if (proc !== null) {
         const done = childDone;
-        if (proc.exitCode === null && proc.signalCode === null) {
+        const running = (): boolean => proc.exitCode === null && proc.signalCode === null;
+        if (running()) {
           proc.stdin?.destroy(); // the watcher's cue, should the SIGTERM below not reach tcpdump
           proc.kill('SIGTERM');
         }
-        const force = setTimeout(() => proc.kill('SIGKILL'), STOP_GRACE_MS);
+        // A SIGTERM can be lost: one that reaches the sh's child between its fork and its exec runs the sh's
+        // trap there, and the exec forgets it. So it is sent again until the sh is gone; past the grace the
+        // whole group (the sh, the program, the watcher) is killed, as the sh alone would leave the program
+        // holding our pipes.
+        const again = setInterval(() => running() && proc.kill('SIGTERM'), STOP_RESEND_MS);
+        const force = setTimeout(() => killGroup(proc), STOP_GRACE_MS);
         await done;
+        clearInterval(again);
         clearTimeout(force);
       }
       child = null;

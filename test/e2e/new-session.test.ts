@@ -86,6 +86,9 @@ describe('new session', () => {
       await row.waitFor();
       const connId = Number(await row.getAttribute('data-conn-id'));
       await page.locator(`[data-testid=event-row][data-kind=read][data-conn-id="${connId}"][data-length="7"]`).waitFor();
+      // Its socket samples are in before the reset (a first one, and one per change): a sample landing after
+      // it is a new event, rightly shown, and the log would not be empty.
+      await settleSamples(scope);
       const beforeSecond = await exportedSeqs(scope);
 
       await newSession(page);
