@@ -35,7 +35,7 @@ function startWorker(workerData: unknown): Worker {
 
 /**
  * How long a stop waits for the thread's answer. Its tcpdump's own stop ends within the signal's grace
- * (1.5 s, then the group is killed and the stream ends with it), so past this the thread is stuck and is
+ * (1.5 s, then tcpdump is killed and the stream ends with it), so past this the thread is stuck and is
  * ended without it; well inside main.ts's 4.5 s guard on a whole shutdown.
  */
 export const CAPTURE_THREAD_STOP_MS = 3000;

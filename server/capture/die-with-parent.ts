@@ -8,7 +8,8 @@
 // The traps are set before the program starts: a SIGTERM that came between the two (a stop right after a
 // start, as on a quick shutdown) ended the sh alone and left tcpdump running, holding our pipes open. One that
 // reaches the program's fork before its exec is still lost (it runs the sh's trap there, which the exec
-// forgets), so tcpdump-source.ts's stop sends it again, and past a grace kills the sh's process group.
+// forgets), so tcpdump-source.ts's stop sends it again, and past a grace sends KILL_PROGRAM_SIGNAL: the sh
+// SIGKILLs the program (a SIGKILL to the sh itself would leave the program running, holding our pipes).
 //
 // The same sh can first enlarge the pipe the program writes into (its stdout): Linux lets any process resize
 // a pipe it holds (fcntl F_SETPIPE_SZ, up to /proc/sys/fs/pipe-max-size, 1 MiB by default), but Node has no
@@ -16,6 +17,9 @@
 // size, say on stderr what size the pipe has (PIPE_SIZE_LINE), and exec the program in their place: its pid,
 // its signals and its exit status stay the program's own. Without perl, or when stdout is no pipe, the
 // program runs as it is and says nothing.
+
+/** Sent to the sh: it SIGKILLs the program (which then ends the sh, with the program's status). */
+export const KILL_PROGRAM_SIGNAL = 'SIGUSR2';
 
 /** The line the wrapper writes on the program's stderr: the size in bytes of the pipe it writes into (0: not a pipe). */
 export const PIPE_SIZE_LINE = /^tcpscope-capture: pipe (\d+) bytes$/m;
@@ -37,6 +41,7 @@ exec 3<&0
 p= t=
 trap 't=1; [ -n "$p" ] && kill -TERM $p 2>/dev/null' TERM INT HUP
 trap '[ -n "$p" ] && kill -USR1 $p 2>/dev/null' USR1
+trap '[ -n "$p" ] && kill -KILL $p 2>/dev/null' USR2
 if [ "$n" -gt 0 ] && command -v perl >/dev/null 2>&1; then
   perl -e '${PERL}' "$n" "$@" 0</dev/null 3<&- &
 else
@@ -52,7 +57,7 @@ while :; do
   kill -0 $p 2>/dev/null || break
 done
 kill $w 2>/dev/null
-trap - TERM INT HUP USR1
+trap - TERM INT HUP USR1 USR2
 if [ $s -gt 128 ]; then kill -$((s - 128)) $$; fi
 exit $s
 `;

@@ -146,7 +146,7 @@ describe('tcpdump source', () => {
     await src.stop();
   });
 
-  it('stops a program that ignores SIGTERM: past the grace its whole group is killed, and nothing is left running', async () => {
+  it('stops a program that ignores SIGTERM: past the grace it is killed, and nothing is left running', async () => {
     // The program keeps our pipes (its stderr, its stream) open: killing its sh alone would leave stop()
     // waiting on them for ever. A SIGTERM lost in a race looks just like this to the stop.
     const marker = `tcpscope-test-deaf-${process.pid}`;

@@ -6,7 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync } from 'node:fs';
 import { Socket } from 'node:net';
 import { openCaptureFifo } from './capture-fifo.ts';
-import { dieWithParent, PIPE_SIZE_LINE, spawnErrorOf } from './die-with-parent.ts';
+import { dieWithParent, KILL_PROGRAM_SIGNAL, PIPE_SIZE_LINE, spawnErrorOf } from './die-with-parent.ts';
 import { EVENT_HEX_MAX_BYTES } from '../../shared/limits.ts';
 import { createPcapReader, type PcapRecord } from './pcap-reader.ts';
 import { readIntoUserBuffer } from '../echo/socket-internals.ts';
@@ -116,16 +116,6 @@ export function tcpdumpCommand(ports: number | readonly number[], iface = 'lo'):
   return ['tcpdump', '-i', iface, '-U', '--immediate-mode', '-B', '16384', '-n', '-s', String(CAPTURE_SNAPLEN), '-w', '-', captureFilter(ports)];
 }
 
-/** SIGKILL to a child's process group (it was spawned detached, as its leader); nothing if it is gone. */
-function killGroup(proc: ChildProcess): void {
-  if (proc.pid === undefined) return;
-  try {
-    process.kill(-proc.pid, 'SIGKILL');
-  } catch {
-    // ESRCH: every process of the group has exited already.
-  }
-}
-
 export function createTcpdumpSource(opts: TcpdumpSourceOptions): TcpdumpSource {
   const backoff = { ...DEFAULT_BACKOFF, ...opts.backoff };
   const argv = opts.command ?? tcpdumpCommand(opts.port, opts.iface);
@@ -177,8 +167,7 @@ export function createTcpdumpSource(opts: TcpdumpSourceOptions): TcpdumpSource {
     stats.pipeBytes = 0;
     let proc: ChildProcess;
     try {
-      // A process group of its own: a stop that must force its way ends the program with the sh (see stop()).
-      proc = spawn(file, args, { stdio: ['pipe', fifo?.writeFd ?? 'pipe', 'pipe'], detached: true });
+      proc = spawn(file, args, { stdio: ['pipe', fifo?.writeFd ?? 'pipe', 'pipe'] });
     } catch (err) {
       if (fifo !== null) closeSync(fifo.readFd);
       throw err;
@@ -326,14 +315,16 @@ export function createTcpdumpSource(opts: TcpdumpSourceOptions): TcpdumpSource {
           proc.kill('SIGTERM');
         }
         // A SIGTERM can be lost: one that reaches the sh's child between its fork and its exec runs the sh's
-        // trap there, and the exec forgets it. So it is sent again until the sh is gone; past the grace the
-        // whole group (the sh, the program, the watcher) is killed, as the sh alone would leave the program
-        // holding our pipes.
+        // trap there, and the exec forgets it. So it is sent again until the sh is gone. Past the grace the sh
+        // is asked to SIGKILL the program (SIGKILL to the sh alone would leave the program holding our
+        // pipes), and past a second one the sh itself is killed.
         const again = setInterval(() => running() && proc.kill('SIGTERM'), STOP_RESEND_MS);
-        const force = setTimeout(() => killGroup(proc), STOP_GRACE_MS);
+        const force = setTimeout(() => running() && proc.kill(KILL_PROGRAM_SIGNAL), STOP_GRACE_MS);
+        const last = setTimeout(() => running() && proc.kill('SIGKILL'), STOP_GRACE_MS + STOP_RESEND_MS * 5);
         await done;
         clearInterval(again);
         clearTimeout(force);
+        clearTimeout(last);
       }
       child = null;
       set(false, 'capture stopped');
