@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import type { Machine } from './results.ts';
 
@@ -10,6 +11,15 @@ export function describeMachine(): Machine {
     node: process.version,
     kernel: os.release(),
     loadAverage: os.loadavg()[0] ?? 0,
+    autogroup: autogroup(),
     date: new Date().toISOString(),
   };
+}
+
+function autogroup(): boolean | null {
+  try {
+    return readFileSync('/proc/sys/kernel/sched_autogroup_enabled', 'utf8').trim() === '1';
+  } catch {
+    return null;
+  }
 }

@@ -19,6 +19,8 @@ export interface Machine {
   kernel: string;
   /** 1-minute load average when the run started: other work on the machine makes figures noisy. */
   loadAverage: number;
+  /** Whether the kernel groups each session's threads for CPU sharing (/proc/sys/kernel/sched_autogroup_enabled); null if unknown. */
+  autogroup?: boolean | null;
   date: string;
 }
 
@@ -26,6 +28,8 @@ export interface BenchResults {
   quick: boolean;
   machine: Machine;
   loadgen: { impl: 'c' | 'node'; note: string | null };
+  /** Where the servers ran: all in the bench's session, or each in its own (bench/servers.ts, `arrangement`). */
+  sessions?: 'shared' | 'separate';
   /** The wire capture of tcpscope as `npm start` runs it, when the run started. */
   capture: CaptureStatus | null;
   durationSec: number;

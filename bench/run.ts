@@ -9,6 +9,9 @@
 //   --profile-dir D  where the profiles go (default bench/results/profile)
 //   --node-loadgen   use the Node load generator even when `cc` is there
 //   --buffers 7,1024 / --replies ack,none   throughput at these buffers and replies only
+//   --separate-sessions  each server, baseline and bare tcpdump in a session (a scheduler autogroup) of its
+//                    own, as if started from separate terminals; by default all share the bench's session
+//                    (servers.ts, `arrangement`, says why it matters)
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -34,7 +37,7 @@ import { runThroughput } from './scenarios/throughput.ts';
 import { runWriteToWs } from './scenarios/write-to-ws.ts';
 import { runWatchBench } from './scenarios/watch.ts';
 import { watchTable } from './scenarios/watch-report.ts';
-import { ROOT, startBaselineProcess, startTcpscopeProcess } from './servers.ts';
+import { arrangement, ROOT, startBaselineProcess, startTcpscopeProcess } from './servers.ts';
 
 const SCENARIOS = ['throughput', 'latency', 'scale', 'fanout', 'write-to-ws', 'flood', 'memory', 'page', 'watch'] as const;
 
@@ -49,9 +52,11 @@ const { values: flags } = parseArgs({
     'node-loadgen': { type: 'boolean', default: false },
     buffers: { type: 'string' },
     replies: { type: 'string' },
+    'separate-sessions': { type: 'boolean', default: false },
   },
 });
 
+if (flags['separate-sessions']) arrangement.sessions = 'separate';
 const only = flags.only ? new Set(flags.only.split(',').map((s) => s.trim())) : null;
 for (const s of only ?? []) {
   if (!(SCENARIOS as readonly string[]).includes(s)) {
@@ -97,6 +102,7 @@ const results: BenchResults = {
   quick: plan.quick,
   machine,
   loadgen: { impl: lg.impl, note: lg.note },
+  sessions: arrangement.sessions,
   capture: await tcpscope.capture(),
   durationSec: 0,
 };

@@ -41,11 +41,24 @@ export interface ServerHandle {
   stop(): Promise<void>;
 }
 
+/**
+ * Where the servers run, as the kernel's scheduler sees them. Linux puts every session in an autogroup of its
+ * own (sched_autogroup_enabled, on by default) and shares the CPUs between busy groups before it shares a
+ * group's part between its threads. So a measured server in a session of its own competes with the load
+ * generator's whole session as one group, with every thread it has (tcpscope's capture thread and tcpdump
+ * count against its echo), while a server in the bench's session competes thread by thread. Both sides of a
+ * ratio must run alike: `shared` (the default) runs every server, baseline and tcpdump in the bench's
+ * session, as the baselines always ran; `separate` (--separate-sessions) gives each server, each baseline and
+ * the bare tcpdump a session of its own, as programs started in separate terminals have.
+ */
+export const arrangement: { sessions: 'shared' | 'separate' } = { sessions: 'shared' };
+const ownSession = (): boolean => arrangement.sessions === 'separate';
+
 const live = new Map<ChildProcess, boolean>();
 process.on('exit', () => {
   for (const [child, group] of live) {
     try {
-      // A group leader (tcpscope) takes its own children (tcpdump, ss) with it.
+      // A group leader (a server in a session of its own) takes its own children (tcpdump, ss) with it.
       if (group) process.kill(-child.pid!, 'SIGKILL');
       else child.kill('SIGKILL');
     } catch {
@@ -143,9 +156,10 @@ export async function startTcpscopeProcess(options: TcpscopeSpawnOptions, kind: 
     options.reply,
     ...(options.extraArgs ?? []),
   ];
-  // Its own process group, so that the bench can end it with whatever it started.
+  // In the bench's session, or a session (and process group) of its own: see `arrangement`. Its tcpdump and
+  // ss die with it either way (die-with-parent.ts, ss-coprocess.ts).
   const env = { ...process.env, GLIBC_TUNABLES: TCPSCOPE_GLIBC_TUNABLES };
-  const child = track(spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true }), true);
+  const child = track(spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], detached: ownSession() }), ownSession());
   child.stdout!.resume();
   const m = await waitForLine(
     child,
@@ -205,7 +219,7 @@ export async function startTcpscopeProcess(options: TcpscopeSpawnOptions, kind: 
 async function startBareTcpdump(port: number): Promise<ChildProcess> {
   const [cmd, ...args] = tcpdumpCommand(port);
   const devNull = openSync('/dev/null', 'w');
-  const child = track(spawn(cmd!, args, { stdio: ['ignore', devNull, 'pipe'] }));
+  const child = track(spawn(cmd!, args, { stdio: ['ignore', devNull, 'pipe'], detached: ownSession() }), ownSession());
   closeSync(devNull);
   await new Promise<void>((resolve, reject) => {
     let err = '';
@@ -241,9 +255,9 @@ export async function startBaselineProcess(
   const child = spawn(
     process.execPath,
     ['--import', 'tsx', file, '--buffer-size', String(bufferSize), '--reply', reply],
-    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] },
+    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe', 'ipc'], detached: ownSession() },
   );
-  track(child);
+  track(child, ownSession());
   child.stdout!.resume();
   const m = await waitForLine(child, /listening on 127\.0\.0\.1:(\d+)/, file);
   const tcpPort = Number(m[1]);

@@ -20,11 +20,22 @@ export function figuresSection(r: BenchResults, tablesMarkdown: string): string 
     '',
     `- Machine: ${m.cpuModel}, ${m.cores} cores, ${m.memoryGiB.toFixed(1)} GiB, Linux ${m.kernel}, load average ${m.loadAverage.toFixed(2)} at the start`,
     `- Node ${m.node}; load generator: ${lg}`,
+    `- Sessions: ${sessionsNote(r)}`,
     '',
     tablesMarkdown.trimEnd(),
     '',
     END,
   ].join('\n');
+}
+
+function sessionsNote(r: BenchResults): string {
+  const groups =
+    r.machine.autogroup === true ? 'the kernel shares CPU between sessions first (autogroup on)' : r.machine.autogroup === false ? 'autogroup off' : 'autogroup unknown';
+  const where =
+    r.sessions === 'separate'
+      ? 'each server, baseline and bare tcpdump in a session of its own (--separate-sessions)'
+      : 'every server, baseline and tcpdump in the bench\'s session, with the load generator';
+  return `${where}; ${groups}`;
 }
 
 const TEMPLATE = (section: string) => `# Benchmarks
