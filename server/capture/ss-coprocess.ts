@@ -24,6 +24,8 @@ export interface SsCoprocess {
   run(filter: string): Promise<string>;
   /** Ends the shell; resolves once it is gone and its pipes are closed. */
   stop(): Promise<void>;
+  /** Shells started so far. */
+  starts(): number;
 }
 
 /** The shell's loop: `"$@"` is the ss command and its fixed arguments; `$f` the filter read from stdin. */
@@ -32,6 +34,7 @@ const LOOP = 'm=$1; shift; while IFS= read -r f; do "$@" "$f" </dev/null 2>&1; e
 export function createSsCoprocess(opts: SsCoprocessOptions): SsCoprocess {
   const marker = `--tcpscope-ss-${randomBytes(8).toString('hex')}--`;
   let proc: ChildProcessWithoutNullStreams | null = null;
+  let starts = 0;
   let pending: { resolve(text: string): void; reject(e: Error): void; chunks: Buffer[]; bytes: number; tail: string; timer: NodeJS.Timeout } | null = null;
 
   function fail(e: Error): void {
@@ -78,6 +81,7 @@ export function createSsCoprocess(opts: SsCoprocessOptions): SsCoprocess {
   }
 
   function start(): ChildProcessWithoutNullStreams {
+    starts++;
     const child = spawn('sh', ['-c', LOOP, 'sh', marker, opts.command, ...opts.args], { stdio: ['pipe', 'pipe', 'pipe'] });
     // The shell must not keep a stopping server alive, nor its pipes.
     child.unref();
@@ -102,6 +106,7 @@ export function createSsCoprocess(opts: SsCoprocessOptions): SsCoprocess {
   }
 
   return {
+    starts: () => starts,
     run(filter) {
       if (pending !== null) return Promise.reject(new Error('an ss run is in progress'));
       if (filter.includes('\n')) return Promise.reject(new Error('an ss filter is one line'));

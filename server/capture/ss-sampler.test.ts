@@ -68,6 +68,24 @@ describe('ss sampler', () => {
     expect(got).toHaveLength(2);
   });
 
+  it('keeps its ss shell for the next connection (no fork of the server at its start), unless told not to linger', async () => {
+    const { port, server } = await stalledPair();
+    const starts = async (shellLingerMs?: number): Promise<number> => {
+      const sampler = createSsSampler({ port, emit: () => {}, ...(shellLingerMs === undefined ? {} : { shellLingerMs }) });
+      sampler.track(1, tupleOf(server));
+      await sampler.sampleOnce();
+      sampler.untrack(1);
+      await sampler.sampleOnce(); // its last sample
+      await sampler.sampleOnce(); // nothing open now
+      sampler.track(2, tupleOf(server)); // a client that reconnects
+      await sampler.sampleOnce();
+      await sampler.stop();
+      return sampler.shellStarts();
+    };
+    expect(await starts()).toBe(1);
+    expect(await starts(0)).toBe(2);
+  });
+
   it('sends only what changed, at the fast rate and the slow one', async () => {
     const { port, server } = await stalledPair();
     const got: UnsequencedSample[] = [];

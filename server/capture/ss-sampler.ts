@@ -22,6 +22,8 @@ export interface SsSamplerOptions {
   fastForMs?: number;
   /** An unchanged socket is reported again after this long (a heartbeat for the charts). */
   unchangedEveryMs?: number;
+  /** With no connection open, the ss shell is kept this long for the next one (SS_SHELL_LINGER_MS). */
+  shellLingerMs?: number;
 }
 
 export interface SsSampler {
@@ -37,10 +39,20 @@ export interface SsSampler {
   sampleOnce(): Promise<void>;
   /** Why the last ss run failed, or null. */
   error(): string | null;
+  /** ss shells started so far: for tests and measurements. */
+  shellStarts(): number;
 }
 
 const SS_TIMEOUT_MS = 2000;
 const SS_MAX_OUTPUT = 4 * 1024 * 1024;
+
+/**
+ * How long the ss shell outlives the last open connection. Starting it forks the whole server
+ * (ss-coprocess.ts), and a fork costs the server a copy-on-write fault on every page it writes next: at a
+ * connection's first moments, when a client that reconnects (as the tutorial's does, as the bench's rounds
+ * do) streams at full rate. A shell waiting on its stdin costs nothing.
+ */
+export const SS_SHELL_LINGER_MS = 60_000;
 
 export const nowMs = (): number => performance.timeOrigin + performance.now();
 
@@ -56,6 +68,7 @@ export function createSsSampler(opts: SsSamplerOptions): SsSampler {
   const slowMs = opts.slowMs ?? 1000;
   const fastForMs = opts.fastForMs ?? 1000;
   const unchangedEveryMs = opts.unchangedEveryMs ?? 15_000;
+  const shellLingerMs = opts.shellLingerMs ?? SS_SHELL_LINGER_MS;
   const byKey = new Map<string, number>();
   const keyOf = new Map<number, string>();
   const closing = new Set<number>();
@@ -70,6 +83,8 @@ export function createSsSampler(opts: SsSamplerOptions): SsSampler {
   let running = false;
   let busy: Promise<void> | null = null;
   let err: string | null = null;
+  /** When a pass last had a connection to sample. */
+  let lastBusyAt = -Infinity;
 
   // One shell runs every ss of this sampler (ss-coprocess.ts says why not one spawn per tick).
   const ss = createSsCoprocess({ command, args: ['-Htin', 'state', 'connected'], timeoutMs: SS_TIMEOUT_MS, maxOutputBytes: SS_MAX_OUTPUT });
@@ -118,10 +133,11 @@ export function createSsSampler(opts: SsSamplerOptions): SsSampler {
 
   async function pass(): Promise<void> {
     if (byKey.size === 0) {
-      // Nothing to sample: the shell goes too, and comes back with the next connection.
-      await ss.stop();
+      // Nothing to sample: the shell goes too once none has been open for a while (SS_SHELL_LINGER_MS).
+      if (nowMs() - lastBusyAt >= shellLingerMs) await ss.stop();
       return;
     }
+    lastBusyAt = nowMs();
     const finishing = [...closing];
     let text: string;
     try {
@@ -198,5 +214,6 @@ export function createSsSampler(opts: SsSamplerOptions): SsSampler {
     },
     sampleOnce,
     error: () => err,
+    shellStarts: () => ss.starts(),
   };
 }

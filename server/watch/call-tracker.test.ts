@@ -106,6 +106,19 @@ describe('call tracker', () => {
     expect(second).toMatchObject({ state: 'open', watch: { pid: 11, command: 'srv2' }, reads: 0 });
   });
 
+  it("eBPF: an exit read before its process's last calls (another CPU's ring) still ends the connection they open", async () => {
+    const { registry, recorder, tracker } = setup();
+    const closed = new Promise<number>((resolve) => recorder.subscribe((e) => e.kind === 'close' && resolve(e.connId)));
+    tracker.endPid(7);
+    // As the tutorial's Go server: accept, read, reply, then exit (log.Fatal on EOF) with no close().
+    tracker.handle({ kind: 'socket', tid: 8, pid: 7, fd: 4, fresh: true, tuple });
+    tracker.handle({ kind: 'read', tid: 8, pid: 7, fd: 4, ret: 21, requested: 1024, syscall: 'read', preview: Buffer.from('Hello1\nHello2\nHello3\n'), totals: { calls: 1, bytes: 21, wouldBlock: 0 }, tuple: null });
+    tracker.handle({ kind: 'write', tid: 8, pid: 7, fd: 4, ret: 12, requested: 12, syscall: 'write', preview: Buffer.from('Received: 21'), totals: { calls: 1, bytes: 12, wouldBlock: 0 }, tuple: null });
+    expect(registry.list()[0]).toMatchObject({ state: 'open', reads: 1, replies: 1 });
+    const id = await closed;
+    expect(registry.list().find((c) => c.id === id)).toMatchObject({ state: 'closed', closeCode: 'EXITED', reads: 1, bytesRead: 21, replies: 1, bytesReplied: 12 });
+  });
+
   it("eBPF: a close read before its connection's last reply (another CPU's ring) waits for it: the reply is an event, before the close", () => {
     const { registry, recorder, tracker } = setup();
     tracker.handle({ kind: 'socket', tid: 7, pid: 7, fd: 4, fresh: true, tuple });

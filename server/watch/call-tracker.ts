@@ -58,8 +58,19 @@ export class CallTracker {
     this.deps.ref = ref;
   }
 
-  /** A followed process exited: its connections end (the kernel closed them; no close() was traced). */
+  /**
+   * A followed process exited: its connections end (the kernel closed them; no close() was traced). bpftrace
+   * reads one ring per CPU, so the exit's line can come before the lines of the process's last calls made on
+   * another CPU (its accept, its reads): those would open a connection that nothing ends. So the process's
+   * connections are ended once more when late lines have had their time (LATE_LINES_WAIT_MS). A pid is not
+   * reused that soon.
+   */
   endPid(pid: number): void {
+    this.endPidNow(pid);
+    setTimeout(() => this.endPidNow(pid), LATE_LINES_WAIT_MS).unref();
+  }
+
+  private endPidNow(pid: number): void {
     for (const key of [...this.byFd.keys()]) if (Math.floor(key / PID_STRIDE) === pid) this.endFd(key, { reason: 'end', code: 'EXITED' });
   }
 
