@@ -1,15 +1,16 @@
 // The wrapper that ties a capture program's life to ours also enlarges the pipe it writes into (where perl is,
 // as on every Debian and Ubuntu). Real processes, a real FIFO: the program itself reports its stdout's size.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { chmodSync, closeSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { hasProgram } from '../../test/processes.ts';
 import { openCaptureFifo } from './capture-fifo.ts';
 import { dieWithParent, PIPE_SIZE_LINE, spawnErrorOf } from './die-with-parent.ts';
 
-const hasPerl = spawnSync('sh', ['-c', 'command -v perl'], { stdio: 'ignore' }).status === 0;
+const hasPerl = hasProgram('perl');
 /** Prints the size of the pipe its stdout is (F_GETPIPE_SZ). */
 const PRINT_PIPE_SIZE = ['perl', '-e', 'print fcntl(STDOUT, 1032, 0)'];
 const MiB = 1024 * 1024;

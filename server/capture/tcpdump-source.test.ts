@@ -1,6 +1,5 @@
-import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { hasProgram, livePids } from '../../test/processes.ts';
 import { buildFrame } from './frame-builder.ts';
 import { LINKTYPE_ETHERNET, type PcapRecord } from './pcap-reader.ts';
 import { writePcap } from './pcap-writer.ts';
@@ -9,24 +8,10 @@ import { ssFilter } from './ss-sampler.ts';
 
 const quick = { initialMs: 1, maxMs: 4, maxAttempts: 3, stableMs: 60_000 };
 const node = (script: string) => [process.execPath, '-e', script];
-const hasPerl = spawnSync('sh', ['-c', 'command -v perl'], { stdio: 'ignore' }).status === 0;
+const hasPerl = hasProgram('perl');
 
-/** The pids of the running processes whose command line holds `marker` (from /proc: no ps needed). */
-function processesNamed(marker: string): number[] {
-  const pids: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      // A zombie (state Z) has exited and waits only for its parent to read its status.
-      if (cmdline.includes(marker) && !/^\d+ \(.*\) Z /.test(stat)) pids.push(Number(entry));
-    } catch {
-      // Gone between the listing and the read.
-    }
-  }
-  return pids;
-}
+/** The pids of the running processes whose command line holds `marker`. */
+const processesNamed = (marker: string): Promise<number[]> => livePids((cmdline) => cmdline.includes(marker));
 
 describe('tcpdump source', () => {
   it('says how to install tcpdump when it is missing', async () => {
@@ -158,7 +143,7 @@ describe('tcpdump source', () => {
     src.start();
     expect(await src.whenListening()).toBe(true);
     await src.stop();
-    expect(processesNamed(marker)).toEqual([]);
+    expect(await processesNamed(marker)).toEqual([]);
     expect(src.state()).toMatchObject({ active: false, reason: 'capture stopped' });
   });
 
@@ -170,7 +155,7 @@ describe('tcpdump source', () => {
       // Alternately at once (the sh may not have started its program yet) and once it listens.
       if (round % 2 === 1) await src.whenListening();
       await src.stop();
-      expect(processesNamed(marker), `round ${round}`).toEqual([]);
+      expect(await processesNamed(marker), `round ${round}`).toEqual([]);
     }
   });
 

@@ -69,8 +69,10 @@ const STDERR_KEPT = 2048;
 /** How often tcpdump is asked (SIGUSR1) for its counts, to learn how many packets the kernel dropped. */
 const STATS_EVERY_MS = 1000;
 const STATS_LINE = /(\d+) packets? dropped by kernel/g;
-const STOP_GRACE_MS = 1500;
+/** A stop: SIGTERM to the sh, again every STOP_RESEND_MS; at STOP_GRACE_MS the sh SIGKILLs the program; at STOP_LAST_MS the sh is killed. */
 const STOP_RESEND_MS = 100;
+const STOP_GRACE_MS = 1500;
+const STOP_LAST_MS = 2000;
 /** tcpdump's stream is read into one buffer of this size, reused: no allocation per pipe read (see run()). */
 const PIPE_READ_BYTES = 128 * 1024;
 /**
@@ -320,7 +322,7 @@ export function createTcpdumpSource(opts: TcpdumpSourceOptions): TcpdumpSource {
         // pipes), and past a second one the sh itself is killed.
         const again = setInterval(() => running() && proc.kill('SIGTERM'), STOP_RESEND_MS);
         const force = setTimeout(() => running() && proc.kill(KILL_PROGRAM_SIGNAL), STOP_GRACE_MS);
-        const last = setTimeout(() => running() && proc.kill('SIGKILL'), STOP_GRACE_MS + STOP_RESEND_MS * 5);
+        const last = setTimeout(() => running() && proc.kill('SIGKILL'), STOP_LAST_MS);
         await done;
         clearInterval(again);
         clearTimeout(force);

@@ -2,27 +2,16 @@
 // would keep running until its next packet. Here a process runs the capture source with a stand-in program
 // (sleep, with a unique argument to find it by), is killed with SIGKILL, and the program must be gone.
 import { spawn } from 'node:child_process';
-import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { livePids } from '../processes.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
 /** Pids of live (not zombie) processes whose argv is exactly `argv`. */
-async function pidsRunning(argv: string[]): Promise<number[]> {
+function pidsRunning(argv: string[]): Promise<number[]> {
   const want = argv.join('\0') + '\0';
-  const found: number[] = [];
-  for (const entry of await readdir('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      if ((await readFile(`/proc/${entry}/cmdline`, 'latin1')) !== want) continue;
-      const stat = await readFile(`/proc/${entry}/stat`, 'latin1');
-      if (stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z') found.push(Number(entry));
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return found;
+  return livePids((cmdline) => cmdline === want);
 }
 
 /** Re-checks `cond` (each check reads /proc, so it yields) until true; fails naming `what` after its deadline. */
