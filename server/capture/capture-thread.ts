@@ -75,8 +75,11 @@ export function createCaptureThread(opts: CaptureServiceOptions): CaptureService
       case 'events':
         // Taken in first: the count of batches in flight must not depend on what the store does with them.
         Atomics.sub(unread, 0, 1);
-        state = m.state;
+        if (m.state !== undefined) state = m.state;
         for (let i = 0; i < m.events.length; i++) emit(m.events[i]!);
+        break;
+      case 'counts':
+        state = m.state;
         break;
       case 'state':
         state = m.state;
