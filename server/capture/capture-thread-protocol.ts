@@ -26,13 +26,8 @@ export type ToCaptureThread =
   | { type: 'forget'; connId: number };
 
 export type FromCaptureThread =
-  /**
-   * Events in capture order, and the state after them (its counts move with every frame) at most every
-   * CAPTURE_THREAD_STATE_EVERY_MS: without it, a `counts` follows within that time.
-   */
-  | { type: 'events'; events: UnsequencedWireEvent[]; state?: CaptureState }
-  /** The state after the events before it, owed by a batch that went without one: only counts moved. */
-  | { type: 'counts'; state: CaptureState }
+  /** Events in capture order, and the state after them (its counts move with every frame). */
+  | { type: 'events'; events: UnsequencedWireEvent[]; state: CaptureState }
   /** Capture turned on or off, its reason or its summarised counts changed. */
   | { type: 'state'; state: CaptureState }
   /** Every event before it has been sent: an answer never overtakes the events it covers. */
@@ -45,11 +40,3 @@ export type FromCaptureThread =
 export const CAPTURE_THREAD_BATCHES_IN_FLIGHT = 64;
 /** A batch goes at most this often under load; an event after a quiet spell goes at once. */
 export const CAPTURE_THREAD_BATCH_MS = 5;
-/**
- * The state goes with a batch at most this often. Under load a batch goes every CAPTURE_THREAD_BATCH_MS, and
- * the state (with the summarised count of each of the newest connections) was built, copied across and read
- * back for every one of them: in a profile at buffer 65536, reply ack, the capture thread's largest cost after
- * the frame store's copies (measured: the capture thread's CPU per GB 0.114 → 0.101 s, the main thread's
- * 0.122 → 0.107 s). State changes and answers still carry a state taken at once.
- */
-export const CAPTURE_THREAD_STATE_EVERY_MS = 100;

@@ -75,11 +75,8 @@ export function createCaptureThread(opts: CaptureServiceOptions): CaptureService
       case 'events':
         // Taken in first: the count of batches in flight must not depend on what the store does with them.
         Atomics.sub(unread, 0, 1);
-        if (m.state !== undefined) state = m.state;
-        for (let i = 0; i < m.events.length; i++) emit(m.events[i]!);
-        break;
-      case 'counts':
         state = m.state;
+        for (let i = 0; i < m.events.length; i++) emit(m.events[i]!);
         break;
       case 'state':
         state = m.state;

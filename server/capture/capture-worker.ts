@@ -9,7 +9,6 @@ import { createEventBatches } from './event-batches.ts';
 import {
   CAPTURE_THREAD_BATCH_MS,
   CAPTURE_THREAD_BATCHES_IN_FLIGHT,
-  CAPTURE_THREAD_STATE_EVERY_MS,
   type CaptureQuery,
   type CaptureThreadOptions,
   type FromCaptureThread,
@@ -22,28 +21,8 @@ const { options, inFlight } = workerData as { options: CaptureThreadOptions; inF
 const post = (m: FromCaptureThread): void => port.postMessage(m);
 const stateNow = (): CaptureState => ({ ...svc.state(), eventsShed: batches.shed });
 
-// The state rides with a batch at most every CAPTURE_THREAD_STATE_EVERY_MS; a batch sent without it is
-// followed by a `counts` once that time is up, so the main thread's copy is never older than that.
-let stateSentAt = -Infinity;
-let countsTimer: NodeJS.Timeout | null = null;
-function sendCounts(): void {
-  countsTimer = null;
-  stateSentAt = performance.now();
-  post({ type: 'counts', state: stateNow() });
-}
 const batches = createEventBatches({
-  send(events) {
-    const now = performance.now();
-    if (now - stateSentAt < CAPTURE_THREAD_STATE_EVERY_MS) {
-      post({ type: 'events', events });
-      countsTimer ??= setTimeout(sendCounts, stateSentAt + CAPTURE_THREAD_STATE_EVERY_MS - now).unref();
-      return;
-    }
-    if (countsTimer !== null) clearTimeout(countsTimer);
-    countsTimer = null;
-    stateSentAt = now;
-    post({ type: 'events', events, state: stateNow() });
-  },
+  send: (events) => post({ type: 'events', events, state: stateNow() }),
   unread: new Int32Array(inFlight),
   maxInFlight: CAPTURE_THREAD_BATCHES_IN_FLIGHT,
   maxPending: CAPTURE_THREAD_PENDING_EVENTS,
