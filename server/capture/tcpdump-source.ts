@@ -103,6 +103,16 @@ const STREAM_END_GRACE_MS = 2000;
  */
 export const CAPTURE_SNAPLEN = EVENT_HEX_MAX_BYTES + 256;
 
+/**
+ * tcpdump's kernel buffer (`-B`, KiB; tcpdump's memory, not ours): while our thread is busy for a moment the
+ * packets wait there instead of being dropped (2 MiB, the default, dropped 2% of the frames of a stream at
+ * buffer 1024, reply echo; 16 MiB none). Immediate mode gives each packet a slot of the snapshot length
+ * whatever its size, so 32 MiB is about 7,500 frames: the largest burst from the page (1,000 writes of 64 KiB
+ * at buffer 1024, ~60,000 frames in half a second) with a page drawing it lost frames in 3 of 6 tries with
+ * 16 MiB (up to 3,444), in none of 5 with 32 MiB.
+ */
+export const CAPTURE_KERNEL_BUFFER_KIB = 32 * 1024;
+
 /** The kernel filter: the echo port alone as before, or it and the watched ports. */
 export function captureFilter(ports: number | readonly number[]): string {
   const list = typeof ports === 'number' ? [ports] : ports;
@@ -111,14 +121,8 @@ export function captureFilter(ports: number | readonly number[]): string {
 
 export function tcpdumpCommand(ports: number | readonly number[], iface = 'lo'): string[] {
   // -U and --immediate-mode: hand over each packet at once, not when a buffer fills.
-  // -n: no name lookups.
-  // -B 32768: a 32 MiB kernel buffer (in tcpdump's memory, not ours): while our thread is busy for a
-  //   moment the packets wait there instead of being dropped (2 MiB, the default, dropped 2% of the frames
-  //   of a stream at buffer 1024, reply echo; 16 MiB none). Immediate mode gives each packet a slot of the
-  //   snapshot length whatever its size, so 32 MiB is about 7,500 frames: the largest burst from the page
-  //   (1,000 writes of 64 KiB at buffer 1024, ~60,000 frames in half a second) with a page drawing it lost
-  //   frames in 3 of 6 tries with 16 MiB (up to 3,444), in none of 5 with 32 MiB.
-  return ['tcpdump', '-i', iface, '-U', '--immediate-mode', '-B', '32768', '-n', '-s', String(CAPTURE_SNAPLEN), '-w', '-', captureFilter(ports)];
+  // -n: no name lookups. -B: see CAPTURE_KERNEL_BUFFER_KIB.
+  return ['tcpdump', '-i', iface, '-U', '--immediate-mode', '-B', String(CAPTURE_KERNEL_BUFFER_KIB), '-n', '-s', String(CAPTURE_SNAPLEN), '-w', '-', captureFilter(ports)];
 }
 
 export function createTcpdumpSource(opts: TcpdumpSourceOptions): TcpdumpSource {
