@@ -109,7 +109,7 @@ export const CAPTURE_SNAPLEN = EVENT_HEX_MAX_BYTES + 256;
  * buffer 1024, reply echo; 16 MiB none). Immediate mode gives each packet a slot of the snapshot length
  * whatever its size, so 32 MiB is about 7,500 frames: the largest burst from the page (1,000 writes of 64 KiB
  * at buffer 1024, ~60,000 frames in half a second) with a page drawing it lost frames in 3 of 6 tries with
- * 16 MiB (up to 3,444), in none of 5 with 32 MiB.
+ * 16 MiB (up to 3,444), in none of 4 with 32 MiB. Rarer, not impossible: 3 of 15 later bursts lost some.
  */
 export const CAPTURE_KERNEL_BUFFER_KIB = 32 * 1024;
 
