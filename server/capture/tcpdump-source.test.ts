@@ -1,8 +1,10 @@
+import net from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { hasProgram, livePids } from '../../test/processes.ts';
 import { buildFrame } from './frame-builder.ts';
 import { LINKTYPE_ETHERNET, type PcapRecord } from './pcap-reader.ts';
 import { writePcap } from './pcap-writer.ts';
+import { isStartMarker } from './start-marker.ts';
 import { CAPTURE_PIPE_BYTES, captureFilter, createTcpdumpSource, tcpdumpCommand, type SourceState } from './tcpdump-source.ts';
 import { ssFilter } from './ss-sampler.ts';
 
@@ -175,6 +177,69 @@ describe('tcpdump source', () => {
     await src.stop();
   });
 
+  /** Records as a capture program writes them, and what the source hands on and counts as dropped. */
+  async function throughStartMarker(frames: Uint8Array[]): Promise<{ got: number[]; dropped: number }> {
+    const pcap = writePcap(LINKTYPE_ETHERNET, frames.map((data, i) => ({ tsSec: i, tsNsec: 0, data, originalLength: 0 }))).toString('base64');
+    const got: number[] = [];
+    const tcpFrames = frames.filter((f) => !isStartMarker(LINKTYPE_ETHERNET, f)).length;
+    let allIn!: () => void;
+    const done = new Promise<void>((r) => (allIn = r));
+    const src = createTcpdumpSource({
+      port: 1,
+      startMarker: true,
+      command: node(`process.stdout.write(Buffer.from('${pcap}','base64'));setInterval(()=>{},1e6)`),
+      onRecord: (r) => got.push(r.tsSec) === tcpFrames && allIn(),
+    });
+    src.start();
+    await done;
+    const dropped = src.state().droppedByKernel;
+    await src.stop();
+    return { got, dropped };
+  }
+  const marker = (): Uint8Array => {
+    const f = buildFrame({ payload: 'tcpscope capture start' });
+    f[23] = 17; // the IP header's protocol: UDP
+    return f;
+  };
+
+  it('skips the start marker; a first frame before it counts as dropped (libpcap rejects that one)', async () => {
+    const tcp = (i: number) => buildFrame({ payload: `Hello${i}\n` });
+    expect(await throughStartMarker([marker(), tcp(1), tcp(2)])).toEqual({ got: [1, 2], dropped: 0 });
+    expect(await throughStartMarker([tcp(0), tcp(1), marker(), tcp(3)])).toEqual({ got: [0, 1, 3], dropped: 1 });
+  });
+
+  it('captures the first segment after tcpdump starts, each packet once, and no marker (real tcpdump on lo)', async () => {
+    const server = net.createServer((c) => c.resume().on('end', () => c.end()));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as net.AddressInfo).port;
+    const flags: number[] = [];
+    let finSeen!: () => void;
+    const fins = new Promise<void>((r) => (finSeen = r));
+    let finCount = 0;
+    const src = createTcpdumpSource({
+      port,
+      onRecord: (r, linkType) => {
+        expect(isStartMarker(linkType, r.data)).toBe(false);
+        const f = r.data[14 + 20 + 13]!; // Ethernet, IPv4 without options, the TCP flags byte
+        flags.push(f);
+        if ((f & 0x01) !== 0 && ++finCount === 2) finSeen();
+      },
+    });
+    src.start();
+    expect(await src.whenListening()).toBe(true);
+    const c = net.connect(port, '127.0.0.1', () => c.end('hi'));
+    c.resume();
+    await fins;
+    c.destroy();
+    server.close();
+    const state = src.state();
+    await src.stop();
+    expect(flags[0]).toBe(0x02); // the SYN, first
+    expect(flags.filter((f) => f === 0x02)).toHaveLength(1);
+    expect(flags.filter((f) => f === 0x12)).toHaveLength(1);
+    expect(state.droppedByKernel).toBe(0);
+  });
+
   it('restarts a program whose stream is unreadable, and says why', async () => {
     const src = createTcpdumpSource({
       port: 1,
@@ -188,9 +253,10 @@ describe('tcpdump source', () => {
     expect(src.state().restarts).toBe(1);
   });
 
-  it('filters on the echo port alone, or on it and every watched port', () => {
-    expect(tcpdumpCommand(5055).at(-1)).toBe('tcp port 5055');
-    expect(captureFilter([5055, 8080, 9000])).toBe('tcp and (port 5055 or port 8080 or port 9000)');
+  it('filters on the echo port alone, or on it and every watched port; on lo, arriving packets and the start marker', () => {
+    expect(tcpdumpCommand(5055).at(-1)).toBe('(udp and dst host 127.0.0.1 and dst port 9) or (tcp port 5055 and inbound)');
+    expect(captureFilter([5055, 8080, 9000])).toBe('(udp and dst host 127.0.0.1 and dst port 9) or (tcp and (port 5055 or port 8080 or port 9000) and inbound)');
+    expect(tcpdumpCommand(5055, 'eth0').at(-1)).toBe('tcp port 5055');
     expect(ssFilter([5055, 8080])).toBe('( sport = :5055 or dport = :5055 or sport = :8080 or dport = :8080 )');
   });
 });

@@ -9,6 +9,7 @@ import { openCaptureFifo } from './capture-fifo.ts';
 import { dieWithParent, KILL_PROGRAM_SIGNAL, PIPE_SIZE_LINE, spawnErrorOf } from './die-with-parent.ts';
 import { EVENT_HEX_MAX_BYTES } from '../../shared/limits.ts';
 import { createPcapReader, type PcapRecord } from './pcap-reader.ts';
+import { isStartMarker, sendStartMarker, withStartMarker } from './start-marker.ts';
 import { readIntoUserBuffer } from '../echo/socket-internals.ts';
 
 export interface BackoffOptions {
@@ -36,13 +37,21 @@ export interface TcpdumpSourceOptions {
   backoff?: Partial<BackoffOptions>;
   /** Read the program's stream from a FIFO (the default, see capture-fifo.ts); false: from its stdout socket pair. */
   fifo?: boolean;
+  /**
+   * Send the start marker once the program listens, skip it in the stream, and count a first frame that
+   * came before it as dropped (see start-marker.ts). The default: with tcpdump's own command on lo.
+   */
+  startMarker?: boolean;
 }
 
 export interface SourceState {
   active: boolean;
   reason: string | null;
   restarts: number;
-  /** Packets the kernel dropped because tcpdump's buffer was full (tcpscope busy, the pipe full), over all runs. */
+  /**
+   * Packets the kernel dropped because tcpdump's buffer was full (tcpscope busy, the pipe full), over all runs;
+   * and the first frame of a run, should a real one come before the start marker (start-marker.ts).
+   */
   droppedByKernel: number;
 }
 
@@ -110,25 +119,31 @@ export const CAPTURE_SNAPLEN = EVENT_HEX_MAX_BYTES + 256;
  * whatever its size, so 32 MiB is about 7,500 frames: the largest burst from the page (1,000 writes of 64 KiB
  * at buffer 1024, ~60,000 frames in half a second) with a page drawing it lost frames in 3 of 6 tries with
  * 16 MiB (up to 3,444), in none of 4 with 32 MiB. Rarer, not impossible: 3 of 15 later bursts lost some.
+ * (Those tries were before the filter said `inbound`: each packet's leaving copy took a slot as well.)
  */
 export const CAPTURE_KERNEL_BUFFER_KIB = 32 * 1024;
 
-/** The kernel filter: the echo port alone as before, or it and the watched ports. */
-export function captureFilter(ports: number | readonly number[]): string {
+/**
+ * The kernel filter: the echo port alone as before, or it and the watched ports. On lo, arriving packets
+ * only, and the start marker (start-marker.ts).
+ */
+export function captureFilter(ports: number | readonly number[], iface = 'lo'): string {
   const list = typeof ports === 'number' ? [ports] : ports;
-  return list.length === 1 ? `tcp port ${list[0]}` : `tcp and (${list.map((p) => `port ${p}`).join(' or ')})`;
+  const tcp = list.length === 1 ? `tcp port ${list[0]}` : `tcp and (${list.map((p) => `port ${p}`).join(' or ')})`;
+  return iface === 'lo' ? withStartMarker(tcp) : tcp;
 }
 
 export function tcpdumpCommand(ports: number | readonly number[], iface = 'lo'): string[] {
   // -U and --immediate-mode: hand over each packet at once, not when a buffer fills.
   // -n: no name lookups. -B: see CAPTURE_KERNEL_BUFFER_KIB.
-  return ['tcpdump', '-i', iface, '-U', '--immediate-mode', '-B', String(CAPTURE_KERNEL_BUFFER_KIB), '-n', '-s', String(CAPTURE_SNAPLEN), '-w', '-', captureFilter(ports)];
+  return ['tcpdump', '-i', iface, '-U', '--immediate-mode', '-B', String(CAPTURE_KERNEL_BUFFER_KIB), '-n', '-s', String(CAPTURE_SNAPLEN), '-w', '-', captureFilter(ports, iface)];
 }
 
 export function createTcpdumpSource(opts: TcpdumpSourceOptions): TcpdumpSource {
   const backoff = { ...DEFAULT_BACKOFF, ...opts.backoff };
   const argv = opts.command ?? tcpdumpCommand(opts.port, opts.iface);
   const isTcpdump = /(^|\/)tcpdump$/.test(argv[0] ?? '');
+  const marks = opts.startMarker ?? (opts.command === undefined && (opts.iface ?? 'lo') === 'lo');
   const name = isTcpdump ? 'tcpdump' : `the capture program (${argv[0]})`;
   const st: SourceState = { active: false, reason: 'capture not started', restarts: 0, droppedByKernel: 0 };
   const stats: SourceStats = { pipeBytes: 0, naps: 0 };
@@ -198,9 +213,13 @@ export function createTcpdumpSource(opts: TcpdumpSourceOptions): TcpdumpSource {
     const markListening = (): void => {
       if (listeningAt !== null) return;
       listeningAt = Date.now();
+      if (marks) sendStartMarker();
       set(true, null);
       settle(true);
     };
+    // Until the first frame of this run: whether it was the marker (see start-marker.ts).
+    let firstFrame = marks;
+    let lostAtStart = 0;
 
     proc.on('error', (e: NodeJS.ErrnoException) => {
       spawnError = e;
@@ -214,7 +233,7 @@ export function createTcpdumpSource(opts: TcpdumpSourceOptions): TcpdumpSource {
       stderr = (stderr + s).slice(-STDERR_KEPT);
       if (/listening on /.test(stderr)) markListening();
       const before = st.droppedByKernel;
-      for (const m of s.matchAll(STATS_LINE)) st.droppedByKernel = droppedBefore + Number(m[1]);
+      for (const m of s.matchAll(STATS_LINE)) st.droppedByKernel = droppedBefore + lostAtStart + Number(m[1]);
       // Asked for once a second: the page hears of new drops at most that often.
       if (st.droppedByKernel !== before) opts.onChange?.();
     });
@@ -233,7 +252,19 @@ export function createTcpdumpSource(opts: TcpdumpSourceOptions): TcpdumpSource {
       const records = reader.push(buf.subarray(0, nread));
       const header = reader.header();
       if (header !== null) markListening();
-      for (const r of records) opts.onRecord(r, header!.linkType);
+      for (const r of records) {
+        if (marks && isStartMarker(header!.linkType, r.data)) {
+          firstFrame = false;
+          continue;
+        }
+        if (firstFrame) {
+          firstFrame = false;
+          lostAtStart = 1;
+          st.droppedByKernel++;
+          opts.onChange?.();
+        }
+        opts.onRecord(r, header!.linkType);
+      }
       const err = reader.error();
       if (err !== null && !unreadable && !stopping) {
         unreadable = true;
