@@ -104,9 +104,9 @@ export const CAPTURE_PIPE_BYTES = 1024 * 1024;
 const PIPE_NAP_MS = 20;
 /**
  * The capture has caught up when the newest frame read is younger than this. Behind (tcpdump still working
- * through what queued in its kernel buffer during a nap), it reads on without a nap, so the queue stays
- * within a nap and this of packets, far inside CAPTURE_KERNEL_BUFFER_KIB. A 20 ms nap whatever the lag
- * dropped 28% of the frames of that stream.
+ * through what queued in its kernel buffer during a nap), it reads on without a nap, so what queues stays
+ * within about PIPE_NAP_MS + NAP_CAUGHT_UP_MS of packets, far inside CAPTURE_KERNEL_BUFFER_KIB. A 20 ms nap
+ * whatever the lag dropped 28% of the frames of that stream: each nap let one pipe's worth through.
  */
 const NAP_CAUGHT_UP_MS = 10;
 const NAP_MIN_PIPE_BYTES = 512 * 1024;
