@@ -256,8 +256,8 @@ export function createTcpdumpSource(opts: TcpdumpSourceOptions): TcpdumpSource {
     readIntoUserBuffer(stream, pipeBuffer, (nread, buf) => {
       const records = reader.push(buf.subarray(0, nread));
       if (records.length > 0) newestT = records[records.length - 1]!.t;
-      const caughtUp = Date.now() - newestT < NAP_CAUGHT_UP_MS;
-      if (nread < buf.length && caughtUp && stats.pipeBytes >= NAP_MIN_PIPE_BYTES && !stream.isPaused()) {
+      // The clock is read only after a short read: the last test, as only a nap needs it.
+      if (nread < buf.length && stats.pipeBytes >= NAP_MIN_PIPE_BYTES && !stream.isPaused() && Date.now() - newestT < NAP_CAUGHT_UP_MS) {
         stats.naps++;
         stream.pause();
         if (napTimer === null) napTimer = setTimeout(wake, PIPE_NAP_MS).unref();
